@@ -1,0 +1,48 @@
+"""The `layered-gan` command line, end to end, as a user runs it (in a subprocess)."""
+import os, subprocess, sys
+from pathlib import Path
+import pytest
+
+ENV = {**os.environ, "OMP_NUM_THREADS": "1", "MPLBACKEND": "Agg"}
+
+def run(*args, cwd=None):
+    return subprocess.run(["layered-gan", *args], capture_output=True, text=True, env=ENV, cwd=cwd, timeout=300)
+
+def test_help_lists_subcommands():
+    r = run("--help")
+    assert r.returncode == 0 and "data" in r.stdout
+
+def test_data_writes_pictures_and_prints_stats(tmp_path):
+    r = run("data", "--n", "100", "--resolution", "32", "--grid", str(tmp_path / "g.png"),
+            "--per-class", "2", "--decompositions", str(tmp_path / "sub" / "d.png"))
+    assert r.returncode == 0, r.stderr
+    assert "object coverage" in r.stdout and "categories (10)" in r.stdout
+    for f in ("g.png", "sub/d.png"):
+        data = (tmp_path / f).read_bytes()
+        assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 5_000
+    assert not list(tmp_path.rglob(".*.tmp"))                 # no temporary file left behind
+
+@pytest.mark.parametrize("args, word", [
+    (["data", "--resolution", "48"], "--resolution"),
+    (["data", "--n", "0"], "--n"),
+    (["data", "--n", "-3"], "--n"),
+    (["data", "--grid", "grid.jpg"], "--grid"),
+    (["data", "--split", "val"], "--split"),
+    (["train-everything"], "invalid choice"),
+])
+def test_bad_arguments_exit_2_and_name_the_argument(tmp_path, args, word):
+    r = run(*args, cwd=tmp_path)
+    assert r.returncode == 2
+    assert word in r.stderr
+    assert list(tmp_path.iterdir()) == []                     # nothing written
+
+def test_existing_output_is_replaced_whole(tmp_path):
+    out = tmp_path / "g.png"
+    out.write_bytes(b"old")
+    r = run("data", "--n", "50", "--resolution", "32", "--grid", str(out), "--per-class", "1")
+    assert r.returncode == 0 and out.read_bytes()[:4] == b"\x89PNG"
+
+def test_grid_that_is_a_directory_is_refused(tmp_path):
+    d = tmp_path / "x.png"; d.mkdir()
+    r = run("data", "--n", "50", "--grid", str(d))
+    assert r.returncode == 2 and "directory" in r.stderr
