@@ -1,0 +1,97 @@
+"""`layered-gan train` and the commands that use a run, end to end in subprocesses: outputs, resume after kill -9,
+bad input, and two processes under torchrun."""
+import json, os, signal, subprocess, sys, time
+from pathlib import Path
+import pytest
+import torch
+
+ENV = {**os.environ, "OMP_NUM_THREADS": "1", "MPLBACKEND": "Agg"}
+TINY = ["--resolution", "32", "--n-train", "256", "--g-width", "8", "--d-width", "8", "--epi-width", "4",
+        "--seg-width", "8", "--seg-depth", "3", "--n-res", "0", "--d-c", "10", "--group-size", "2",
+        "--no-progress", "--n-fid", "100", "--threads", "1"]
+
+def run(*args, timeout=300):
+    return subprocess.run(["layered-gan", *args], capture_output=True, text=True, env=ENV, timeout=timeout)
+
+def params(run_dir):
+    sd = torch.load(Path(run_dir) / "checkpoint.pt", weights_only=True)
+    return {f"{k}.{n}": t for k in ("G", "D", "Epi", "F") for n, t in sd[k].items()}
+
+def test_tiny_run_end_to_end(tmp_path):
+    out = tmp_path / "run"
+    r = run("train", "--out", str(out), "--gan-steps", "6", "--seg-steps", "3", "--rounds", "2", *TINY)
+    assert r.returncode == 0, r.stderr
+    for f in ("config.json", "checkpoint.pt", "losses.png", "metrics.json", "samples/round1_step000006.png",
+              "samples/round2_step000006.png"):
+        assert (out / f).is_file(), f
+    m = json.loads((out / "metrics.json").read_text())
+    assert m["steps"] == {"rounds": 2, "gan_steps": 6, "seg_steps": 3} and 0 <= m["fg_iou"] <= 1
+    r = run("evaluate", str(out), "--json", "--n-test", "100", "--n-fid", "100")
+    assert r.returncode == 0, r.stderr
+    e = json.loads(r.stdout)
+    for k in ("fg_iou", "acc", "miou", "fid", "bg_fid", "nmi"): assert k in e and e[k] is not None, k
+    assert e["fid_metric"] == "shapes-FID"
+    r = run("sample", str(out), "--out", str(tmp_path / "s.png"), "--n", "3")
+    assert r.returncode == 0 and (tmp_path / "s.png").read_bytes()[:4] == b"\x89PNG"
+    r = run("synthesize", str(out), "--out", str(tmp_path / "syn"), "--n", "5")
+    assert r.returncode == 0, r.stderr
+    assert len(list((tmp_path / "syn" / "images").glob("*.png"))) == 5 == len(list((tmp_path / "syn" / "masks").glob("*.png")))
+    r = run("segment", str(out), "--input", str(tmp_path / "syn" / "images"), "--out", str(tmp_path / "seg"))
+    assert r.returncode == 0, r.stderr
+    assert sorted(p.name for p in (tmp_path / "seg").iterdir()) == sorted(p.name for p in (tmp_path / "syn" / "images").iterdir())
+
+def test_resume_after_kill_equals_uninterrupted_run(tmp_path):
+    args = ["--gan-steps", "40", "--seg-steps", "10", "--ckpt-every", "2", "--no-eval", *TINY]
+    assert run("train", "--out", str(tmp_path / "full"), *args).returncode == 0
+    cut = tmp_path / "cut"
+    p = subprocess.Popen(["layered-gan", "train", "--out", str(cut), *args], env=ENV,
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    t0 = time.time()
+    while not (cut / "checkpoint_prev.pt").exists() and time.time() - t0 < 120: time.sleep(0.05)
+    time.sleep(0.5)
+    os.kill(p.pid, signal.SIGKILL); p.wait()
+    assert not (cut / "metrics.json").exists(), "the run finished before it could be killed"
+    sd = torch.load(cut / "checkpoint.pt", weights_only=True)
+    assert sd["position"]["step"] < 40 or sd["position"]["seg_step"] < 10
+    r = run("train", "--out", str(cut), "--resume", *args)
+    assert r.returncode == 0, r.stderr
+    a, b = params(tmp_path / "full"), params(cut)
+    assert a.keys() == b.keys()
+    assert all(torch.equal(a[k], b[k]) for k in a), [k for k in a if not torch.equal(a[k], b[k])][:3]
+
+@pytest.mark.parametrize("extra, word", [
+    (["--dataset", "imagenet"], "--dataset"),
+    (["--dataset", "cub"], "--data-root"),
+    (["--dataset", "cub", "--data-root", "/nonexistent"], "no such folder"),
+    (["--resolution", "48"], "--resolution"),
+    (["--gan-steps", "0"], "--gan-steps"),
+    (["--gan-steps", "-5"], "--gan-steps"),
+    (["--batch-size", "0"], "--batch-size"),
+    (["--batch-size", "512"], "larger than the training set"),
+    (["--d-c", "7"], "group_size"),
+    (["--resume"], "no run to resume"),
+])
+def test_bad_train_arguments_exit_2_and_write_nothing(tmp_path, extra, word):
+    out = tmp_path / "run"
+    r = run("train", "--out", str(out), *TINY, "--gan-steps", "2", "--seg-steps", "1", *extra)
+    assert r.returncode == 2, (r.returncode, r.stderr)
+    assert word in r.stderr
+    assert not out.exists() or not any(out.iterdir())
+
+def test_existing_run_is_refused_and_kept(tmp_path):
+    out = tmp_path / "run"
+    assert run("train", "--out", str(out), "--gan-steps", "2", "--seg-steps", "1", "--no-eval", *TINY).returncode == 0
+    before = (out / "checkpoint.pt").read_bytes()
+    r = run("train", "--out", str(out), "--gan-steps", "2", "--seg-steps", "1", *TINY)
+    assert r.returncode == 2 and "--resume" in r.stderr and (out / "checkpoint.pt").read_bytes() == before
+    r = run("train", "--out", str(out), "--resume", "--gan-steps", "2", "--seg-steps", "1", *TINY, "--d-c", "20")
+    assert r.returncode == 2 and "different config" in r.stderr and (out / "checkpoint.pt").read_bytes() == before
+
+def test_two_processes_under_torchrun_stay_in_sync(tmp_path):
+    out = tmp_path / "ddp"
+    cmd = [sys.executable, "-m", "torch.distributed.run", "--nproc_per_node", "2", "--no-python",
+           "layered-gan", "train", "--out", str(out), "--gan-steps", "5", "--seg-steps", "3", "--no-eval", *TINY]
+    r = subprocess.run(cmd, capture_output=True, text=True, env=ENV, timeout=300)
+    assert r.returncode == 0, r.stderr[-3000:]
+    m = json.loads((out / "metrics.json").read_text())
+    assert m["world_size"] == 2 and m["replica_max_diff"] == 0.0
