@@ -46,3 +46,15 @@ def test_grid_that_is_a_directory_is_refused(tmp_path):
     d = tmp_path / "x.png"; d.mkdir()
     r = run("data", "--n", "50", "--grid", str(d))
     assert r.returncode == 2 and "directory" in r.stderr
+
+def test_bench_quick_json():
+    import json
+    r = run("bench", "--quick", "--json")
+    assert r.returncode == 0, r.stderr
+    res = json.loads(r.stdout)
+    assert res["ceiling_gflops"] > 0
+    names = {s["name"] for s in res["steps"]}
+    assert {"gan_g", "gan_d", "gan_step", "seg", "data"} <= names
+    for s in res["steps"]:
+        for k in ("name", "resolution", "images_per_s", "gflops", "fraction_of_ceiling", "peak_mem_mb"): assert k in s
+    assert run("bench", "--batch", "0").returncode == 2

@@ -95,3 +95,30 @@ def test_two_processes_under_torchrun_stay_in_sync(tmp_path):
     assert r.returncode == 0, r.stderr[-3000:]
     m = json.loads((out / "metrics.json").read_text())
     assert m["world_size"] == 2 and m["replica_max_diff"] == 0.0
+
+def _image_folder(root, n=40, bad=None):
+    from PIL import Image
+    import numpy as np
+    rng = np.random.default_rng(0)
+    for sub in ("images", "masks"): (root / sub).mkdir(parents=True)
+    for i in range(n):
+        Image.fromarray(rng.integers(0, 255, (40, 48, 3), dtype=np.uint8)).save(root / "images" / f"{i:03d}.png")
+        Image.fromarray((rng.random((40, 48)) > 0.5).astype(np.uint8) * 255).save(root / "masks" / f"{i:03d}.png")
+    if bad: (root / "images" / bad).write_bytes(b"\x89PNG\r\n\x1a\nnot really an image")
+
+def test_train_on_an_image_folder(tmp_path):
+    _image_folder(tmp_path / "data")
+    out = tmp_path / "run"
+    r = run("train", "--dataset", "folder", "--data-root", str(tmp_path / "data"), "--out", str(out),
+            "--gan-steps", "2", "--seg-steps", "1", "--batch-size", "8", *TINY)
+    assert r.returncode == 0, r.stderr
+    m = json.loads((out / "metrics.json").read_text())
+    assert m["n_test"] == 40 and m["fid"] is None and m["nmi"] is None    # no Inception weights, no labels
+
+def test_bad_image_in_folder_is_named(tmp_path):
+    _image_folder(tmp_path / "data", bad="zzz.png")
+    out = tmp_path / "run"
+    r = run("train", "--dataset", "folder", "--data-root", str(tmp_path / "data"), "--out", str(out),
+            "--gan-steps", "2", "--seg-steps", "1", "--batch-size", "8", *TINY)
+    assert r.returncode == 2 and "zzz.png" in r.stderr, r.stderr
+    assert not out.exists() or not any(out.iterdir())
