@@ -6,7 +6,7 @@ import pytest
 import torch
 
 ENV = {**os.environ, "OMP_NUM_THREADS": "1", "MPLBACKEND": "Agg"}
-TINY = ["--resolution", "32", "--n-train", "256", "--g-width", "8", "--d-width", "8", "--epi-width", "4",
+TINY = ["--rounds", "1", "--resolution", "32", "--n-train", "256", "--g-width", "8", "--d-width", "8", "--epi-width", "4",
         "--seg-width", "8", "--seg-depth", "3", "--n-res", "0", "--d-c", "10", "--group-size", "2",
         "--no-progress", "--n-fid", "100", "--threads", "1"]
 
@@ -19,7 +19,7 @@ def params(run_dir):
 
 def test_tiny_run_end_to_end(tmp_path):
     out = tmp_path / "run"
-    r = run("train", "--out", str(out), "--gan-steps", "6", "--seg-steps", "3", "--rounds", "2", *TINY)
+    r = run("train", "--out", str(out), "--gan-steps", "6", "--seg-steps", "3", *TINY, "--rounds", "2")
     assert r.returncode == 0, r.stderr
     for f in ("config.json", "checkpoint.pt", "losses.png", "metrics.json", "samples/round1_step000006.png",
               "samples/round2_step000006.png"):
