@@ -122,3 +122,23 @@ def test_bad_image_in_folder_is_named(tmp_path):
             "--gan-steps", "2", "--seg-steps", "1", "--batch-size", "8", *TINY)
     assert r.returncode == 2 and "zzz.png" in r.stderr, r.stderr
     assert not out.exists() or not any(out.iterdir())
+
+def test_diverging_loss_stops_with_a_clear_message_and_keeps_the_checkpoint(tmp_path, monkeypatch):
+    "A loss that becomes NaN stops training, names the loss, and the last good checkpoint stays loadable."
+    from layered_gan import training, runs
+    real_g_update = training.LayeredGANTrainer.g_update
+    def g_update(self, codes):
+        if self.step == 5:                                   # from the 6th step on, the generator's weights are NaN
+            with torch.no_grad():
+                for p in self.G.parameters(): p.fill_(float("nan"))
+        return real_g_update(self, codes)
+    monkeypatch.setattr(training.LayeredGANTrainer, "g_update", g_update)
+    cfg = training.train_config("shapes", rounds=1, gan_steps=10, seg_steps=2, n_train=256, **{
+        "model.g_width": 8, "model.d_width": 8, "model.epi_width": 4, "model.seg_width": 8, "model.seg_depth": 3,
+        "model.d_c": 10, "model.group_size": 2})
+    with pytest.raises(FloatingPointError, match="generator loss diverged.*step 6"):
+        runs.train_run(cfg, tmp_path / "run", ckpt_every=2, progress=False, evaluate=False)
+    sd = runs.load_checkpoint(tmp_path / "run" / "checkpoint.pt")
+    assert sd["position"]["step"] == 4
+    assert all(torch.isfinite(t).all() for t in sd["G"].values() if t.is_floating_point())
+    assert not (tmp_path / "run" / "metrics.json").exists()
