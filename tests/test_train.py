@@ -142,3 +142,59 @@ def test_diverging_loss_stops_with_a_clear_message_and_keeps_the_checkpoint(tmp_
     assert sd["position"]["step"] == 4
     assert all(torch.isfinite(t).all() for t in sd["G"].values() if t.is_floating_point())
     assert not (tmp_path / "run" / "metrics.json").exists()
+
+TINY_CFG = {"model.resolution": 32, "model.g_width": 8, "model.d_width": 8, "model.epi_width": 4, "model.seg_width": 8,
+            "model.seg_depth": 3, "model.n_res": 0, "model.d_c": 10, "model.group_size": 2}
+KILLED_IN_SAVE = r'''
+import os, signal, sys, torch
+from layered_gan import runs
+from layered_gan.training import train_config
+out, where = sys.argv[1], sys.argv[2]
+calls, real_save, real_replace = [0], torch.save, os.replace
+def save(obj, f, *a, **k):
+    calls[0] += 1
+    if calls[0] == 3 and where == "write":          # the third checkpoint: half of it written, then kill -9
+        real_save(obj, f, *a, **k); f.flush(); f.truncate(f.tell() // 2); f.flush()
+        os.kill(os.getpid(), signal.SIGKILL)
+    return real_save(obj, f, *a, **k)
+def replace(src, dst):
+    if where == "rename" and calls[0] == 3 and str(dst).endswith(os.sep + "checkpoint.pt"):   # between the renames
+        os.kill(os.getpid(), signal.SIGKILL)
+    return real_replace(src, dst)
+torch.save, os.replace = save, replace
+cfg = train_config("shapes", rounds=1, gan_steps=10, seg_steps=2, n_train=256, **%r)
+runs.train_run(cfg, out, ckpt_every=2, progress=False, evaluate=False)
+''' % TINY_CFG
+
+@pytest.mark.parametrize("where", ["write", "rename"])
+def test_kill_during_a_checkpoint_write_leaves_a_loadable_checkpoint(tmp_path, where):
+    "kill -9 in the middle of writing the third checkpoint (or between its two renames): the run resumes exactly."
+    from layered_gan import runs, training
+    cut = tmp_path / "cut"
+    r = subprocess.run([sys.executable, "-c", KILLED_IN_SAVE, str(cut), where], env=ENV, capture_output=True, timeout=300)
+    assert r.returncode == -signal.SIGKILL, r.stderr[-2000:]
+    assert (cut / ".checkpoint.pt.tmp").exists()                          # the interrupted write
+    sd, path = runs.latest_checkpoint(cut)                                 # still a good checkpoint: the 2nd (step 4)
+    assert sd["position"]["step"] == 4, (path, sd["position"])
+    cfg = training.train_config("shapes", rounds=1, gan_steps=10, seg_steps=2, n_train=256, **TINY_CFG)
+    runs.train_run(cfg, cut, resume=True, ckpt_every=2, progress=False, evaluate=False)
+    runs.train_run(cfg, tmp_path / "full", ckpt_every=2, progress=False, evaluate=False)
+    a, b = params(tmp_path / "full"), params(cut)
+    assert all(torch.equal(a[k], b[k]) for k in a), [k for k in a if not torch.equal(a[k], b[k])][:3]
+
+def test_corrupted_checkpoint_is_named_and_resume_falls_back(tmp_path):
+    out = tmp_path / "run"
+    args = ["--gan-steps", "4", "--seg-steps", "1", "--ckpt-every", "2", "--no-eval", *TINY]
+    assert run("train", "--out", str(out), *args).returncode == 0
+    ck = out / "checkpoint.pt"
+    ck.write_bytes(ck.read_bytes()[:1000])                                 # truncated
+    r = run("train", "--out", str(out), "--resume", *args[:1], "6", *args[2:])
+    assert r.returncode == 0, r.stderr
+    assert "checkpoint.pt" in r.stderr and "previous checkpoint" in r.stderr   # the fallback is reported
+    for f in ("checkpoint.pt", "checkpoint_prev.pt"): (out / f).write_bytes(b"garbage")
+    before = {f: (out / f).read_bytes() for f in ("checkpoint.pt", "checkpoint_prev.pt")}
+    r = run("evaluate", str(out), "--json")
+    assert r.returncode == 2 and str(out / "checkpoint.pt") in r.stderr and "truncated or corrupted" in r.stderr, r.stderr
+    r = run("train", "--out", str(out), "--resume", *args)
+    assert r.returncode == 2 and "checkpoint_prev.pt" in r.stderr, r.stderr
+    assert {f: (out / f).read_bytes() for f in before} == before          # nothing overwritten
