@@ -29,6 +29,10 @@ def test_data_writes_pictures_and_prints_stats(tmp_path):
     (["data", "--grid", "grid.jpg"], "--grid"),
     (["data", "--split", "val"], "--split"),
     (["train-everything"], "invalid choice"),
+    (["ablate", "--only", "mi_3"], "--only"),
+    (["ablate", "--scale", "0"], "--scale"),
+    (["ablate", "--jobs", "0"], "--jobs"),
+    (["ablate", "--table", "--out", "nowhere"], "no ablation results"),
 ])
 def test_bad_arguments_exit_2_and_name_the_argument(tmp_path, args, word):
     r = run(*args, cwd=tmp_path)
@@ -58,3 +62,11 @@ def test_bench_quick_json():
     for s in res["steps"]:
         for k in ("name", "resolution", "images_per_s", "gflops", "fraction_of_ceiling", "peak_mem_mb"): assert k in s
     assert run("bench", "--batch", "0").returncode == 2
+
+def test_ablate_refuses_a_file_as_out_and_other_scales(tmp_path):
+    (tmp_path / "f").write_text("keep")
+    r = run("ablate", "--only", "base", "--out", str(tmp_path / "f"), "--work", str(tmp_path / "w"))
+    assert r.returncode == 2 and "not a folder" in r.stderr and (tmp_path / "f").read_text() == "keep"
+    (tmp_path / "d").mkdir(); (tmp_path / "d" / "results.json").write_text('{"scale": 0.5, "runs": {}}')
+    r = run("ablate", "--only", "base", "--out", str(tmp_path / "d"), "--work", str(tmp_path / "w"), "--scale", "0.1")
+    assert r.returncode == 2 and "scale 0.5" in r.stderr and not (tmp_path / "w").exists()
