@@ -8,6 +8,7 @@ Docs: https://layered-gan.github.io/layered-gan/perturbation.html.md"""
 from __future__ import annotations
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 import torch
 import torch.nn.functional as F
 from torch import Tensor
@@ -109,6 +110,14 @@ def _small_critic(res:int) -> torch.nn.Module:
     return nn.Sequential(nn.Conv2d(3, 32, 4, 2, 1), nn.LeakyReLU(0.2), nn.Conv2d(32, 64, 4, 2, 1), nn.LeakyReLU(0.2),
                          nn.Conv2d(64, 64, 4, 2, 1), nn.LeakyReLU(0.2), nn.Flatten(), nn.Linear(64 * (res // 8) ** 2, 1))
 
+@lru_cache(maxsize=1)
+def _critic_data(res:int, n_train:int, n_test:int) -> tuple[dict, dict, Tensor, dict]:
+    "The shapes the critic sees (rendered once, shared by the four decompositions): real images and layers to compose."
+    from layered_gan.data import render_shapes
+    layers = lambda r: {k: r[k] for k in ("image", "background", "foreground", "alpha")}
+    return (render_shapes(0, n_train, res)["image"], layers(render_shapes(n_train, n_train, res)),
+            render_shapes(0, n_test, res, split="test")["image"], layers(render_shapes(n_test, n_test, res, split="test")))
+
 def critic_accuracy(kind:str,           # decomposition to test
                     cfg:PerturbConfig,  # perturbation ranges
                     res:int=32,         # resolution
@@ -118,21 +127,18 @@ def critic_accuracy(kind:str,           # decomposition to test
                     seed:int=0,
                    ) -> float:          # held-out accuracy of real vs perturbed composite
     "How well a small CNN tells real images from perturbed composites of a decomposition."
-    from layered_gan.data import render_shapes
     torch.manual_seed(seed); g = torch.Generator().manual_seed(seed)
-    n_train = steps * batch // 2
-    real, fake_src = render_shapes(0, n_train, res), render_shapes(n_train, n_train, res)
-    test_real, test_src = render_shapes(0, n_test, res, split="test"), render_shapes(n_test, n_test, res, split="test")
+    real, fake_src, test_real, test_src = _critic_data(res, steps * batch // 2, n_test)
     make = lambda lay: perturbed_compose(**decompose(lay, kind), cfg=cfg, generator=g)[0]
     net = _small_critic(res); opt = torch.optim.Adam(net.parameters(), 1e-3)
     for i in range(steps):
         sl = slice(i * batch // 2, (i + 1) * batch // 2)
-        x = torch.cat([real["image"][sl], make({k: v[sl] for k, v in fake_src.items()})])
+        x = torch.cat([real[sl], make({k: v[sl] for k, v in fake_src.items()})])
         y = torch.cat([torch.ones(batch // 2), torch.zeros(batch // 2)])
         loss = F.binary_cross_entropy_with_logits(net(x).squeeze(1), y)
         opt.zero_grad(); loss.backward(); opt.step()
     with torch.no_grad():
-        acc_real = (net(test_real["image"]) > 0).float().mean()
+        acc_real = (net(test_real) > 0).float().mean()
         acc_fake = (net(make(test_src)) <= 0).float().mean()
     return float((acc_real + acc_fake) / 2)
 

@@ -100,8 +100,10 @@ def evaluate_networks(tr:LayeredGANTrainer, # a trainer holding the networks to 
                       n_fid:int=1000,       # generated images for FID and bg-FID
                       fid:bool=True,        # compute FID and bg-FID
                      ) -> dict:
-    "Scores of a trainer's networks on a test split; keys fg_iou, acc, miou, fid, bg_fid, nmi and more (null if n/a)."
-    from layered_gan.metrics import SegmentationMetrics, clustering_scores, layered_fid
+    """Scores of a trainer's networks on a test split; keys fg_iou, acc, miou, fid, bg_fid, nmi and more (null if n/a).
+    The real images' feature statistics are kept in `test['fid_stats']`: scoring again on the same split (after every
+    round) extracts them once."""
+    from layered_gan.metrics import SegmentationMetrics, clustering_scores, extract_features, gaussian_stats, layered_fid
     from layered_gan.composition import mask_border_coverage
     cfg, out = tr.cfg, {}
     images = test["images"]
@@ -130,8 +132,9 @@ def evaluate_networks(tr:LayeredGANTrainer, # a trainer holding the networks to 
     if fid:
         net = _feature_net(cfg)
         if net is not None:
-            r = layered_fid(net, torch.cat(xs), torch.cat(xbs), x)
-            name = net.metric_name
+            name, cache = net.metric_name, test.setdefault("fid_stats", {})
+            if name not in cache: cache[name] = gaussian_stats(extract_features(net, x))
+            r = layered_fid(net, torch.cat(xs), torch.cat(xbs), cache[name])
             out.update(fid=r[name], bg_fid=r["bg-" + name], fid_metric=name)
     # clustering: E_x's argmax on the real test images
     if test.get("labels") is not None and cfg.model.prior == "categorical":
@@ -227,7 +230,7 @@ def train_run(cfg:TrainConfig,            # what to train (ignored on resume but
     per_round = list((state or {}).get("per_round", []))        # scores after each round (eval_rounds > 0)
     test = load_split(cfg, "test") if eval_rounds and main else None
     view = LiveView(tr, every=0, progress=progress and main)
-    steps_this_call = [0]
+    steps_this_call, last_eval = [0], [None, None]   # last_eval: (round, scores) of the latest per-round evaluation
 
     def checkpoint():
         if main: save_checkpoint({**tr.state_dict(), "wall_s": wall0 + time.time() - t_start, "per_round": per_round},
@@ -255,6 +258,7 @@ def train_run(cfg:TrainConfig,            # what to train (ignored on resume but
     def on_round(tr):
         if eval_rounds and main:
             r = evaluate_networks(tr, test, n_fid=eval_rounds)
+            last_eval[:] = [tr.round, r]
             per_round.append(dict(round=tr.round + 1, gan_steps=(tr.round + 1) * cfg.gan_steps,
                                   wall_s=wall0 + time.time() - t_start, **{k: r.get(k) for k in ROUND_SCORES}))
         # position after the round: the next round, so that a resume starts there
@@ -273,7 +277,10 @@ def train_run(cfg:TrainConfig,            # what to train (ignored on resume but
     if main:
         fig = plot_losses(tr.history); from layered_gan.cli import _save_figure
         _save_figure(fig, out / "losses.png"); plt.close(fig)
-        if evaluate: metrics.update(evaluate_networks(tr, load_split(cfg, "test"), n_fid=n_fid))
+        if evaluate:   # the last round's scores are the final ones when they were taken with as many images
+            final = last_eval[1] if (last_eval[0] == cfg.rounds - 1 and eval_rounds == n_fid) else \
+                    evaluate_networks(tr, test if test is not None else load_split(cfg, "test"), n_fid=n_fid)
+            metrics.update(final)
         (out / ".metrics.json.tmp").write_text(json.dumps(metrics, indent=1))
         os.replace(out / ".metrics.json.tmp", out / "metrics.json")
     return metrics
