@@ -73,16 +73,15 @@ def publish_ablation(name:str, work:str|os.PathLike, dest:str|os.PathLike) -> Pa
     "Copy one finished run's scores, config, sample grid (and generator, for the explorer) to `dest/name`."
     import matplotlib; matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-    from layered_gan.runs import load_run
+    from layered_gan.runs import load_run, save_figure
     from layered_gan.training import sample_grid
-    from layered_gan.cli import _save_figure
     run, out = Path(work) / name, Path(dest) / name
     metrics = json.loads((run / "metrics.json").read_text())
     tmp = out.with_name(f".{name}.tmp"); shutil.rmtree(tmp, ignore_errors=True); tmp.mkdir(parents=True)
     (tmp / "metrics.json").write_text(json.dumps(_slim(metrics), indent=1))
     shutil.copy(run / "config.json", tmp / "config.json")
     tr = load_run(run, "cpu")
-    fig = sample_grid(tr, n=8, title=name); _save_figure(fig, tmp / "samples.png"); plt.close(fig)
+    fig = sample_grid(tr, n=8, title=name); save_figure(fig, tmp / "samples.png"); plt.close(fig)
     if name in SHIP_GENERATOR:
         torch.save(dict(config=config_to_dict(tr.cfg), G={k: v.half() if v.is_floating_point() else v
                                                           for k, v in tr.sampler.state_dict().items()}),

@@ -29,11 +29,8 @@ def _png_path(arg:str|None, name:str) -> Path|None:
     return p
 
 def _save_figure(fig, path:Path):
-    "Write a figure atomically: a temporary file, then a rename, so an interrupted run leaves no half image."
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    fig.savefig(tmp, dpi=100, bbox_inches="tight", format="png")
-    tmp.replace(path)
+    from layered_gan.runs import save_figure                   # imported late: `--help` stays fast
+    save_figure(fig, path)
 
 def cmd_data(args) -> int:
     "Print the statistics of the built-in dataset; optionally draw its category grid and the decompositions."

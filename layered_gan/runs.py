@@ -22,9 +22,10 @@ from .training import (TrainConfig, LayeredGANTrainer, LiveView, run_rounds, con
 from .models import sample_codes
 
 # %% auto #0
-__all__ = ['CHECKPOINT', 'PREVIOUS', 'RUN_MARKERS', 'SCHEDULE_FIELDS', 'ROUND_SCORES', 'CheckpointError', 'save_checkpoint',
-           'load_checkpoint', 'latest_checkpoint', 'load_split', 'evaluate_networks', 'RunDirError', 'holds_run',
-           'check_compatible', 'init_distributed', 'train_run', 'replica_divergence', 'load_run', 'evaluate_run']
+__all__ = ['CHECKPOINT', 'PREVIOUS', 'RUN_MARKERS', 'SCHEDULE_FIELDS', 'ROUND_SCORES', 'CheckpointError', 'save_figure',
+           'save_checkpoint', 'load_checkpoint', 'latest_checkpoint', 'load_split', 'evaluate_networks', 'RunDirError',
+           'holds_run', 'check_compatible', 'init_distributed', 'train_run', 'replica_divergence', 'load_run',
+           'evaluate_run']
 
 # %% ../nbs/06_runs.ipynb #91d5ff90
 CHECKPOINT, PREVIOUS = "checkpoint.pt", "checkpoint_prev.pt"
@@ -32,6 +33,13 @@ RUN_MARKERS = ("config.json", CHECKPOINT, PREVIOUS, "metrics.json")
 
 class CheckpointError(RuntimeError):
     "A checkpoint file that cannot be used: missing, truncated, corrupted, unsafe or from another config."
+
+def save_figure(fig, path:str|os.PathLike):
+    "Write a figure as PNG atomically: a temporary file, then a rename, so an interrupted run leaves no half image."
+    path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    fig.savefig(tmp, dpi=100, bbox_inches="tight", format="png")
+    tmp.replace(path)
 
 def save_checkpoint(state:dict, path:str|os.PathLike) -> Path:
     "Write `state` atomically to `path`; an existing file there becomes `checkpoint_prev.pt` beside it."
@@ -239,8 +247,7 @@ def train_run(cfg:TrainConfig,            # what to train (ignored on resume but
     def grid(tag):
         if main:
             fig = sample_grid(tr, view.codes, title=f"round {tr.round + 1}, {tag}")
-            from layered_gan.cli import _save_figure
-            _save_figure(fig, out / "samples" / f"round{tr.round + 1}_{tag}.png"); plt.close(fig)
+            save_figure(fig, out / "samples" / f"round{tr.round + 1}_{tag}.png"); plt.close(fig)
 
     class Stop(Exception): pass
 
@@ -275,8 +282,8 @@ def train_run(cfg:TrainConfig,            # what to train (ignored on resume but
     if eval_rounds: metrics["per_round"] = per_round
     if world > 1: metrics["replica_max_diff"] = replica_divergence(tr)
     if main:
-        fig = plot_losses(tr.history); from layered_gan.cli import _save_figure
-        _save_figure(fig, out / "losses.png"); plt.close(fig)
+        fig = plot_losses(tr.history)
+        save_figure(fig, out / "losses.png"); plt.close(fig)
         if evaluate:   # the last round's scores are the final ones when they were taken with as many images
             final = last_eval[1] if (last_eval[0] == cfg.rounds - 1 and eval_rounds == n_fid) else \
                     evaluate_networks(tr, test if test is not None else load_split(cfg, "test"), n_fid=n_fid)
