@@ -24,7 +24,7 @@ from .training import TrainConfig, LayeredGANTrainer, train_config, override, Re
 
 # %% auto #0
 __all__ = ['timeit', 'matmul_ceiling', 'count_step_flops', 'peak_mem_mb', 'rss_mb', 'bench_config', 'bench_isolated',
-           'model_sizes', 'run_bench', 'print_bench', 'main_bench']
+           'model_sizes', 'run_bench', 'print_bench', 'main_bench', 'conv_inputs', 'bench_layers', 'print_layers']
 
 # %% ../nbs/10_performance.ipynb #e4a19dee
 def _sync(device):
@@ -171,6 +171,27 @@ def print_bench(res:dict, file=None):
         print(f"{s['config']:<7}{s['resolution']:>5}{s['batch']:>6}{s['name']:>10}{1e3 * s['seconds']:>10.1f}{s['images_per_s']:>10.0f}"
               f"{s['gflop_per_step']:>9.2f}{s['gflops']:>10.1f}{frac:>9}{s['peak_mem_mb']:>9.0f}", file=file)
 
+def _main_layers(a) -> int:
+    device = a.device or ("cuda" if torch.cuda.is_available() else "cpu")
+    cuda = torch.device(device).type == "cuda"
+    res = dict(device=torch.cuda.get_device_name(device) if cuda else platform.processor() or platform.machine(),
+               threads=torch.get_num_threads(), torch=torch.__version__, quick=a.quick,
+               ceiling_gflops=matmul_ceiling(device, n=512 if a.quick else None, repeat=3 if a.quick else 5), layers=[])
+    for m in (("cpu",) if a.quick else a.models):
+        for r in ((32,) if a.quick else a.resolutions):
+            for b in (a.batch or [None]):
+                cfg = model_sizes(m, r)
+                if a.quick: cfg = override(cfg, batch_size=8, **{"model.g_width": 8, "model.d_width": 8, "model.n_res": 0})
+                if b: cfg = override(cfg, batch_size=b)
+                rows = bench_layers(cfg, device, a.repeat or (2 if a.quick else 10), res["ceiling_gflops"], label=m)
+                res["layers"] += rows
+                if not a.json:
+                    print(f"\n{m} model, {r} px, batch {cfg.batch_size}; {res['device']} ({res['threads']} threads), "
+                          f"float32 matmul ceiling {res['ceiling_gflops']:.1f} GFLOP/s")
+                    print_layers(rows)
+    if a.json: print(json.dumps(res))
+    return 0
+
 def main_bench(argv:list[str]|None=None) -> int:
     "Command line: `layered-gan bench`."
     ap = argparse.ArgumentParser(prog="layered-gan bench", description="Time the training steps against the machine's matmul ceiling.")
@@ -184,11 +205,64 @@ def main_bench(argv:list[str]|None=None) -> int:
     ap.add_argument("--threads", type=int, help="torch CPU threads")
     ap.add_argument("--channels-last", action="store_true", help="networks in channels_last memory format")
     ap.add_argument("--compile", action="store_true", help="torch.compile the networks (warm-up includes compiling)")
+    ap.add_argument("--layers", action="store_true", help="time every convolution alone instead of the steps (`bench_layers`)")
     a = ap.parse_args(argv)
     if a.batch is not None and min(a.batch) < 1: ap.error(f"--batch must be positive, got {min(a.batch)}")
     if a.repeat is not None and a.repeat < 1: ap.error(f"--repeat must be positive, got {a.repeat}")
     if a.threads: torch.set_num_threads(a.threads)
+    if a.layers: return _main_layers(a)
     res = run_bench(a.quick, a.device, tuple(a.resolutions), tuple(a.models), tuple(a.batch or ()), a.repeat, a.channels_last, a.compile)
     if a.json: print(json.dumps(res))
     else: print_bench(res)
     return 0
+
+# %% ../nbs/10_performance.ipynb #1e02a73b
+def conv_inputs(tr:LayeredGANTrainer) -> dict:
+    "Every convolution of the trainer's G, D, E_pi and U-Net, with the input shape it sees in training: {name: (module, shape)}."
+    found, hooks = {}, []
+    def hook(key):
+        def f(m, inp, out): found.setdefault(key, (m, tuple(inp[0].shape)))   # returns None: the output is kept
+        return f
+    for net_name, net in (("G", tr.G), ("D", tr.D), ("Epi", tr.Epi), ("F", tr.F)):
+        for n, m in net.named_modules():
+            if isinstance(m, (torch.nn.Conv2d, torch.nn.ConvTranspose2d)):
+                hooks.append(m.register_forward_hook(hook(f"{net_name}.{n}")))
+    try:
+        with torch.no_grad():
+            codes = sample_codes(tr.batch, tr.cfg.model, tr.g_codes, tr.device)
+            xb, xf, pi = tr.G(codes)
+            x = (1 - pi) * xb + pi * xf
+            tr.D(x); tr.Epi(pi); tr.F(x)
+    finally:
+        for h in hooks: h.remove()
+    return found
+
+def bench_layers(cfg:TrainConfig, device="cpu", repeat:int=10, ceiling:float|None=None, label:str="") -> list[dict]:
+    "Each convolution of a config's networks timed alone, forward and backward, with its FLOPs and fraction of the ceiling."
+    import copy
+    images = torch.randint(0, 256, (max(256, cfg.batch_size), 3, cfg.resolution, cfg.resolution), dtype=torch.uint8)
+    tr = LayeredGANTrainer(cfg, images, device)
+    rows = []
+    for name, (m, shape) in conv_inputs(tr).items():
+        layer = copy.deepcopy(m).train()
+        x = torch.randn(shape, device=device, requires_grad=True)
+        g = torch.randn_like(layer(x))
+        def fb(): layer(x).backward(g)
+        flops = count_step_flops(fb)
+        t = timeit(fb, device, warmup=2, repeat=repeat)
+        rows.append(dict(config=label, resolution=cfg.resolution, batch=cfg.batch_size, layer=name,
+                         kind=type(m).__name__, in_shape=list(shape), out_channels=m.out_channels, kernel=m.kernel_size[0],
+                         stride=m.stride[0], seconds=t, gflop=flops / 1e9, gflops=flops / t / 1e9,
+                         fraction_of_ceiling=(flops / t / 1e9 / ceiling) if ceiling else None))
+    return rows
+
+def print_layers(rows:list[dict], file=None):
+    "The per-layer benchmark as a table, with the total of all layers."
+    file = file or sys.stdout
+    print(f"{'layer':<30}{'input':>20}{'out':>5}{'k':>3}{'s':>3}{'GFLOP':>8}{'ms':>8}{'GFLOP/s':>9}{'ceiling':>9}", file=file)
+    for r in rows:
+        frac = "" if r["fraction_of_ceiling"] is None else f"{100 * r['fraction_of_ceiling']:.0f}%"
+        print(f"{r['layer']:<30}{'x'.join(map(str, r['in_shape'])):>20}{r['out_channels']:>5}{r['kernel']:>3}{r['stride']:>3}"
+              f"{r['gflop']:>8.3f}{1e3 * r['seconds']:>8.2f}{r['gflops']:>9.1f}{frac:>9}", file=file)
+    t, f = sum(r["seconds"] for r in rows), sum(r["gflop"] for r in rows)
+    print(f"{'all layers, once each':<30}{'':>39}{f:>8.3f}{1e3 * t:>8.2f}{f / t:>9.1f}", file=file)

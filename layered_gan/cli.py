@@ -15,7 +15,8 @@ import layered_gan
 
 # %% auto #0
 __all__ = ['DATASETS', 'FLAG_FIELDS', 'SCORES', 'IMAGE_EXTS', 'CLIError', 'cmd_data', 'config_from_args', 'cmd_train',
-           'cmd_evaluate', 'cmd_sample', 'cmd_synthesize', 'cmd_publish', 'cmd_segment', 'build_parser', 'main']
+           'cmd_evaluate', 'cmd_oracle', 'cmd_sample', 'cmd_synthesize', 'cmd_publish', 'cmd_segment', 'build_parser',
+           'main']
 
 # %% ../nbs/09_cli.ipynb #797b6a4a
 class CLIError(Exception):
@@ -151,6 +152,28 @@ def cmd_evaluate(args) -> int:
         tmp = out.with_name(f".{out.name}.tmp"); tmp.write_text(json.dumps(m, indent=1)); os.replace(tmp, out)
     if args.json: print(json.dumps(m))
     else: print(f"{args.run}:"); _print_table(m)
+    return 0
+
+def cmd_oracle(args) -> int:
+    "The U-Net trained on real masks (an upper bound for the one trained on generated pairs); its test scores."
+    import json, torch
+    from layered_gan.runs import oracle_unet
+    from layered_gan.training import train_config, config_from_dict, override
+    _positive("--steps", args.steps); _positive("--threads", args.threads)
+    if args.threads: torch.set_num_threads(args.threads)
+    if args.run:
+        f = _run_dir(args.run) / "config.json"
+        if not f.is_file(): raise CLIError(f"{f}: missing, not a run folder")
+        try: cfg = config_from_dict(json.loads(f.read_text()))
+        except (ValueError, TypeError, KeyError) as e: raise CLIError(f"{f}: not a run config ({e})") from None
+    else: cfg = train_config("shapes")
+    if args.seed is not None: cfg = override(cfg, seed=args.seed)
+    try: m = oracle_unet(cfg, args.steps)
+    except ValueError as e: raise CLIError(str(e)) from None
+    if args.json: print(json.dumps(m))
+    else:
+        print(f"U-Net trained on real masks, {m['steps']} steps ({m['wall_s']:.0f} s), {m['n_test']} test images:")
+        _print_table(m)
     return 0
 
 def cmd_sample(args) -> int:
@@ -341,6 +364,15 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--n-fid", type=int, default=1000, help="generated images for FID (default: 1000)")
     e.add_argument("--no-fid", action="store_true", help="skip FID and bg-FID")
     e.set_defaults(func=cmd_evaluate)
+    o = sub.add_parser("oracle", help="the U-Net trained on real masks: an upper bound for a run's U-Net",
+                       description="Train the U-Net as Algorithm 1 does (width, batch, optimiser, colour augmentation, "
+                                   "rounds x seg_steps steps) but on real images and their true masks; print its test scores.")
+    o.add_argument("run", nargs="?", help="run folder whose config to use (default: the built-in dataset's preset)")
+    o.add_argument("--steps", type=int, help="U-Net steps (default: the config's rounds x seg_steps)")
+    o.add_argument("--seed", type=int, help="seed (default: the config's)")
+    o.add_argument("--threads", type=int, help="torch CPU threads")
+    o.add_argument("--json", action="store_true", help="print one JSON object")
+    o.set_defaults(func=cmd_oracle)
     sp = sub.add_parser("sample", help="a grid of samples like the paper's Fig. 5")
     sp.add_argument("run", help="run folder"); sp.add_argument("--out", default="samples.png", help="PNG file")
     sp.add_argument("--n", type=int, default=8, help="rows (default: 8)")

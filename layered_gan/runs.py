@@ -25,7 +25,7 @@ from .models import sample_codes
 __all__ = ['CHECKPOINT', 'PREVIOUS', 'RUN_MARKERS', 'SCHEDULE_FIELDS', 'ROUND_SCORES', 'CheckpointError', 'save_figure',
            'save_checkpoint', 'load_checkpoint', 'latest_checkpoint', 'load_split', 'evaluate_networks', 'RunDirError',
            'holds_run', 'check_compatible', 'init_distributed', 'train_run', 'replica_divergence', 'load_run',
-           'evaluate_run']
+           'evaluate_run', 'oracle_unet']
 
 # %% ../nbs/06_runs.ipynb #91d5ff90
 CHECKPOINT, PREVIOUS = "checkpoint.pt", "checkpoint_prev.pt"
@@ -320,3 +320,32 @@ def evaluate_run(run_dir:str|os.PathLike, dataset:str|None=None, data_root:str|N
     cfg = tr.cfg
     if dataset is not None: cfg = override(cfg, dataset=dataset, data_root=data_root)
     return evaluate_networks(tr, load_split(cfg, "test", n=n_test), n_fid=n_fid, fid=fid)
+
+# %% ../nbs/06_runs.ipynb #af38853a
+def oracle_unet(cfg:TrainConfig, steps:int|None=None, device="cpu") -> dict:
+    "The run's U-Net trained on real training images and their true masks (an upper bound); its test-split scores."
+    import torch.nn.functional as F
+    from layered_gan.models import UNet
+    from layered_gan.metrics import SegmentationMetrics
+    from layered_gan.training import color_jitter, predict_masks
+    steps = cfg.rounds * cfg.seg_steps if steps is None else steps
+    if steps < 1: raise ValueError(f"steps must be positive, got {steps}")
+    train, test = load_split(cfg, "train"), load_split(cfg, "test")
+    if train.get("masks") is None or test.get("masks") is None:
+        raise ValueError(f"dataset {cfg.dataset!r} has no ground-truth masks: no oracle to train")
+    as_float = lambda t: t.float() / 127.5 - 1 if t.dtype == torch.uint8 else t.float()
+    x, m = train["images"], train["masks"].float()
+    torch.manual_seed(cfg.seed)
+    g, g_aug = torch.Generator().manual_seed(cfg.seed), torch.Generator(device).manual_seed(cfg.seed + 1)
+    net = UNet(cfg.model.seg_width, cfg.model.seg_depth).to(device)
+    opt = torch.optim.Adam(net.parameters(), cfg.lr_seg)
+    t0 = time.time()
+    for _ in range(steps):
+        i = torch.randint(0, len(x), (cfg.batch_size,), generator=g)
+        xb = as_float(x[i]).to(device)
+        if cfg.seg_color_aug: xb = color_jitter(xb, g_aug, hue=cfg.seg_hue)
+        loss = F.binary_cross_entropy_with_logits(net(xb), m[i].to(device))
+        opt.zero_grad(set_to_none=True); loss.backward(); opt.step()
+    s = SegmentationMetrics(); s.update(predict_masks(net, test["images"]), test["masks"].float()); r = s.compute()
+    return dict(fg_iou=r["iou"], acc=r["acc"], miou=r["miou"], steps=steps, n_train=len(x), n_test=r["n_images"],
+                wall_s=time.time() - t0)

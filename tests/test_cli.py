@@ -63,6 +63,16 @@ def test_bench_quick_json():
         for k in ("name", "resolution", "images_per_s", "gflops", "fraction_of_ceiling", "peak_mem_mb"): assert k in s
     assert run("bench", "--batch", "0").returncode == 2
 
+def test_bench_layers_quick_json():
+    import json
+    r = run("bench", "--layers", "--quick", "--json")
+    assert r.returncode == 0, r.stderr
+    res = json.loads(r.stdout)
+    nets = {l["layer"].split(".")[0] for l in res["layers"]}
+    assert nets == {"G", "D", "Epi", "F"}, nets                       # every network's convolutions are found
+    for l in res["layers"]:
+        assert l["gflop"] > 0 and l["seconds"] > 0 and 0 < l["fraction_of_ceiling"]
+
 def test_ablate_refuses_a_file_as_out_and_other_scales(tmp_path):
     (tmp_path / "f").write_text("keep")
     r = run("ablate", "--only", "base", "--out", str(tmp_path / "f"), "--work", str(tmp_path / "w"))
@@ -70,3 +80,13 @@ def test_ablate_refuses_a_file_as_out_and_other_scales(tmp_path):
     (tmp_path / "d").mkdir(); (tmp_path / "d" / "results.json").write_text('{"scale": 0.5, "runs": {}}')
     r = run("ablate", "--only", "base", "--out", str(tmp_path / "d"), "--work", str(tmp_path / "w"), "--scale", "0.1")
     assert r.returncode == 2 and "scale 0.5" in r.stderr and not (tmp_path / "w").exists()
+
+def test_oracle_json_and_bad_input(tmp_path):
+    import json
+    r = run("oracle", "--steps", "5", "--threads", "1", "--json")
+    assert r.returncode == 0, r.stderr
+    m = json.loads(r.stdout)
+    assert m["steps"] == 5 and m["n_test"] == 1000 and 0 <= m["fg_iou"] <= 1
+    assert run("oracle", "--steps", "0").returncode == 2
+    r = run("oracle", str(tmp_path))                                     # a folder without config.json
+    assert r.returncode == 2 and "config.json" in r.stderr
