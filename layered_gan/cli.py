@@ -82,6 +82,7 @@ def config_from_args(args) -> "TrainConfig":
     if args.no_perturb: ch["perturb.enabled"] = False
     if args.no_augment: ch["augment"] = False
     if args.bbox_crop: ch["bbox_crop"] = True
+    if args.bf16: ch["bf16"] = True
     ch.update(dataset=args.dataset, data_root=args.data_root)
     try: return train_config(preset, **ch).validate()
     except (ValueError, TypeError) as e: raise CLIError(str(e)) from None
@@ -316,6 +317,7 @@ def build_parser() -> argparse.ArgumentParser:
     s_.add_argument("--lr-seg", type=float, help="Adam learning rate of the U-Net")
     s_.add_argument("--ema", type=float, help="moving-average decay of the sampling generator (0: none)")
     s_.add_argument("--seed", type=int, help="seed of weights, codes, batches")
+    s_.add_argument("--bf16", action="store_true", help="bf16 autocast of the forward passes (for GPUs; no gain on most CPUs)")
     l_ = t.add_argument_group("losses")
     l_.add_argument("--gamma-mi", type=float, help="weight of the MI loss")
     l_.add_argument("--gamma-b", type=float, help="weight of the binarisation loss")

@@ -56,6 +56,7 @@ class TrainConfig:
     seed:int=0                    # seeds weights, codes, batches and augmentation
     n_train:int|None=None         # limit the training images (shapes: how many to render)
     bbox_crop:bool=False          # CUB: train on crops of 1.5x the bounding box (FineGAN, DRC)
+    bf16:bool=False               # bf16 autocast of the forward passes (for GPUs; weights, optimisers and losses stay float32)
     # --- beyond the paper (named options; neutral in the paper presets) ---
     gamma_border:float=0.0        # weight of a mask prior: mean of pi on a frame of `border_width` of the side
     border_width:float=0.0625     # width of that frame, fraction of the side
@@ -274,9 +275,10 @@ class LayeredGANTrainer:
                 torch.manual_seed(cfg.seed + 10)
                 nets["G"].Gb = LowResBackground(cfg.model.z_dim, cfg.resolution, cfg.bg_downsample, cfg.bg_width)
         self.G, self.D, self.Epi, self.F = (nets[k].to(self.device) for k in ("G", "D", "Epi", "F"))
-        self.opt_g = torch.optim.Adam(self.G.parameters(), cfg.lr_g, betas=cfg.betas)
-        self.opt_d = torch.optim.Adam([*self.D.parameters(), *self.Epi.parameters()], cfg.lr_d, betas=cfg.betas)
-        self.opt_f = torch.optim.Adam(self.F.parameters(), cfg.lr_seg)
+        fused = dict(fused=True) if self.device.type == "cuda" else {}       # one kernel per optimiser step on a GPU
+        self.opt_g = torch.optim.Adam(self.G.parameters(), cfg.lr_g, betas=cfg.betas, **fused)
+        self.opt_d = torch.optim.Adam([*self.D.parameters(), *self.Epi.parameters()], cfg.lr_d, betas=cfg.betas, **fused)
+        self.opt_f = torch.optim.Adam(self.F.parameters(), cfg.lr_seg, **fused)
         self.G_ema = (AveragedModel(self.G, multi_avg_fn=get_ema_multi_avg_fn(cfg.ema), use_buffers=True)
                       if cfg.ema > 0 else None)
         if self.world > 1:
@@ -307,10 +309,15 @@ class LayeredGANTrainer:
         "One update of G_b, G_f, then one of D, E_x, E_pi. Returns the losses."
         real = self.real.next(self.device)
         codes = sample_codes(self.batch, self.cfg.model, self.g_codes, self.device)
-        x, pi, out = self.g_update(codes)
-        out.update(self.d_update(real, x, pi, codes))
+        with self.autocast():
+            x, pi, out = self.g_update(codes)
+            out.update(self.d_update(real, x, pi, codes))
         self.step += 1
         return out
+
+    def autocast(self):
+        "bf16 autocast when `cfg.bf16` (autocast's rules keep the losses and reductions in float32), else a no-op."
+        return torch.autocast(self.device.type, dtype=torch.bfloat16, enabled=self.cfg.bf16)
 
     def g_update(self, codes) -> tuple[Tensor, Tensor, dict]:
         "The generator half of a GAN step, with D, E_x and E_pi frozen; returns the perturbed fakes, masks and losses."
@@ -370,14 +377,16 @@ class LayeredGANTrainer:
     def seg_step(self) -> dict[str, float]:
         "One U-Net update on a fresh synthetic batch: per-pixel BCE against pi, with colour augmentation."
         n = self.batch
-        x, pi = self.synthetic_batch(2 * n if self.cfg.seg_filter else n)
-        if self.cfg.seg_filter:
-            cov, bor = pi.mean((1, 2, 3)), mask_border_coverage(pi)
-            ok = (cov > 0.05) & (cov < 0.6) & (bor < 0.1)
-            x, pi = (x[ok][:n], pi[ok][:n]) if ok.sum() >= n // 4 else (x[:n], pi[:n])
-        if self.cfg.seg_color_aug: x = color_jitter(x, self.g_seg, hue=self.cfg.seg_hue)
-        self.F.train()
-        loss = F.binary_cross_entropy_with_logits(self.F_par(x), pi)
+        with self.autocast():
+            x, pi = self.synthetic_batch(2 * n if self.cfg.seg_filter else n)
+            x, pi = x.float(), pi.float()
+            if self.cfg.seg_filter:
+                cov, bor = pi.mean((1, 2, 3)), mask_border_coverage(pi)
+                ok = (cov > 0.05) & (cov < 0.6) & (bor < 0.1)
+                x, pi = (x[ok][:n], pi[ok][:n]) if ok.sum() >= n // 4 else (x[:n], pi[:n])
+            if self.cfg.seg_color_aug: x = color_jitter(x, self.g_seg, hue=self.cfg.seg_hue)
+            self.F.train()
+            loss = F.binary_cross_entropy_with_logits(self.F_par(x).float(), pi)
         self.opt_f.zero_grad(set_to_none=True)
         loss.backward()
         self._check("segmentation", loss, self.F.parameters())
