@@ -317,7 +317,7 @@ def build_parser() -> argparse.ArgumentParser:
     s_.add_argument("--lr-seg", type=float, help="Adam learning rate of the U-Net")
     s_.add_argument("--ema", type=float, help="moving-average decay of the sampling generator (0: none)")
     s_.add_argument("--seed", type=int, help="seed of weights, codes, batches")
-    s_.add_argument("--bf16", action="store_true", help="bf16 autocast of the forward passes (for GPUs; no gain on most CPUs)")
+    s_.add_argument("--bf16", action="store_true", help="bf16 autocast of the forward passes (meant for GPUs)")
     l_ = t.add_argument_group("losses")
     l_.add_argument("--gamma-mi", type=float, help="weight of the MI loss")
     l_.add_argument("--gamma-b", type=float, help="weight of the binarisation loss")
