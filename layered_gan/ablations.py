@@ -176,7 +176,8 @@ def run_ablations(names=None,                     # settings to run (default: al
     results = json.loads(res_path.read_text()) if res_path.is_file() else {}
     if results and results.get("scale") != scale:
         raise ValueError(f"{res_path} holds runs at scale {results.get('scale')}, not {scale}: use another --out")
-    results.update(scale=scale, n_fid=n_fid, schedule=f"3 rounds of (800 + 250) x {scale}",
+    c = ablation_config("base", scale)
+    results.update(scale=scale, n_fid=n_fid, schedule=f"{c.rounds} rounds of ({c.gan_steps} GAN + {c.seg_steps} U-Net) steps",
                    machine=f"{platform.machine()}, {os.cpu_count()} cores", torch=torch.__version__)
     results.setdefault("runs", {}); results.setdefault("commands", [])
     t0, failed = time.time(), {}

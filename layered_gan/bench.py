@@ -68,24 +68,22 @@ def bench_config(cfg:TrainConfig, device="cpu", warmup:int=2, repeat:int=5, ceil
                  bf16:bool=False, label:str="", channels_last:bool=False, compile:bool=False) -> list[dict]:
     "Time and count the G update, the D/E_x/E_pi update, the U-Net step and the data pipeline of one config."
     images = torch.randint(0, 256, (max(256, cfg.batch_size), 3, cfg.resolution, cfg.resolution), dtype=torch.uint8)
-    tr = LayeredGANTrainer(cfg, images, device)
+    tr = LayeredGANTrainer(override(cfg, bf16=bf16), images, device)     # bf16: the trainer's own autocast
     if channels_last:                                       # weights (and so conv outputs) in NHWC order
         for m in (tr.G, tr.D, tr.Epi, tr.F): m.to(memory_format=torch.channels_last)
     if compile:                                             # torch.compile the four networks' forward passes
         tr.G_par, tr.D_par, tr.Epi_par, tr.F_par = (torch.compile(m) for m in (tr.G, tr.D, tr.Epi, tr.F))
     tr.f_ready = True
     B = cfg.batch_size
-    ctx = (lambda: torch.autocast("cuda", dtype=torch.bfloat16)) if bf16 else (lambda: torch.autocast("cpu", enabled=False))
     state = {}
     def g():
-        with ctx():
+        with tr.autocast():
             codes = sample_codes(B, cfg.model, tr.g_codes, tr.device)
             x, pi, _ = tr.g_update(codes)
         state.update(x=x, pi=pi, codes=codes)
     def d():
-        with ctx(): tr.d_update(state["real"], state["x"], state["pi"], state["codes"])
-    def seg():
-        with ctx(): tr.seg_step()
+        with tr.autocast(): tr.d_update(state["real"], state["x"], state["pi"], state["codes"])
+    def seg(): tr.seg_step()                                # autocasts itself
     def data(): state["real"] = tr.real.next(tr.device)
     data(); g()
     rows = []
@@ -132,30 +130,40 @@ def model_sizes(name:str, resolution:int) -> TrainConfig:
     base = train_config("shapes") if name == "cpu" else train_config("cub")
     return override(base, **{"model.resolution": resolution})
 
+def _machine(device:str|None, quick:bool) -> tuple[str, bool, dict]:
+    "The device to use, whether it is CUDA, and the header of a bench result: the machine and its ceilings."
+    device = device or ("cuda" if torch.cuda.is_available() else "cpu")
+    cuda = torch.device(device).type == "cuda"
+    head = dict(device=torch.cuda.get_device_name(device) if cuda else platform.processor() or platform.machine(),
+                threads=torch.get_num_threads(), torch=torch.__version__, quick=quick)
+    head["ceiling_gflops"] = matmul_ceiling(device, n=512 if quick else None, repeat=3 if quick else 5)
+    if cuda: head["ceiling_bf16_gflops"] = matmul_ceiling(device, torch.bfloat16, repeat=3 if quick else 5)
+    return device, cuda, head
+
+def _configs(models, resolutions, batches, quick:bool):
+    "(model name, config) for every model size, resolution and batch asked; `quick`: one tiny config at 32 px."
+    if quick: resolutions, models = (32,), ("cpu",)
+    for m in models:
+        for r in resolutions:
+            for b in batches or (None,):
+                cfg = model_sizes(m, r)
+                if quick: cfg = override(cfg, **{"model.g_width": 8, "model.d_width": 8, "model.seg_width": 8, "model.n_res": 0})
+                if b: cfg = override(cfg, batch_size=b)
+                yield m, cfg
+
 def run_bench(quick:bool=False, device:str|None=None, resolutions=(32, 64, 128), models=("cpu", "paper"),
               batch:int|tuple|None=None, repeat:int|None=None, channels_last:bool=False,
               compile:bool=False) -> dict:
     "The whole benchmark as one JSON-able dict."
-    device = device or ("cuda" if torch.cuda.is_available() else "cpu")
-    cuda = torch.device(device).type == "cuda"
-    out = dict(device=torch.cuda.get_device_name(device) if cuda else platform.processor() or platform.machine(),
-               threads=torch.get_num_threads(), torch=torch.__version__, quick=quick, channels_last=channels_last,
-               compile=compile)
-    out["ceiling_gflops"] = matmul_ceiling(device, n=512 if quick else None, repeat=3 if quick else 5)
-    if cuda: out["ceiling_bf16_gflops"] = matmul_ceiling(device, torch.bfloat16, repeat=3 if quick else 5)
+    device, cuda, out = _machine(device, quick)
+    out.update(channels_last=channels_last, compile=compile)
     steps = []
-    if quick: resolutions, models = (32,), ("cpu",)
-    batches = (batch,) if isinstance(batch, int) else tuple(batch or (None,))
-    for m in models:
-        for r in resolutions:
-            for b in batches:
-                cfg = model_sizes(m, r)
-                if quick: cfg = override(cfg, **{"model.g_width": 8, "model.d_width": 8, "model.seg_width": 8, "model.n_res": 0})
-                if b: cfg = override(cfg, batch_size=b)
-                fn = bench_config if cuda or quick else bench_isolated        # CPU: one process per config
-                steps += fn(cfg, device, warmup=1 if quick else 2, repeat=repeat or (2 if quick else 5),
-                            ceiling=out.get("ceiling_bf16_gflops" if cuda else "ceiling_gflops"), bf16=cuda, label=m,
-                            channels_last=channels_last, compile=compile)
+    batches = (batch,) if isinstance(batch, int) else tuple(batch or ())
+    for m, cfg in _configs(models, resolutions, batches, quick):
+        fn = bench_config if cuda or quick else bench_isolated        # CPU: one process per config
+        steps += fn(cfg, device, warmup=1 if quick else 2, repeat=repeat or (2 if quick else 5),
+                    ceiling=out.get("ceiling_bf16_gflops" if cuda else "ceiling_gflops"), bf16=cuda, label=m,
+                    channels_last=channels_last, compile=compile)
     out["steps"] = steps
     return out
 
@@ -172,23 +180,15 @@ def print_bench(res:dict, file=None):
               f"{s['gflop_per_step']:>9.2f}{s['gflops']:>10.1f}{frac:>9}{s['peak_mem_mb']:>9.0f}", file=file)
 
 def _main_layers(a) -> int:
-    device = a.device or ("cuda" if torch.cuda.is_available() else "cpu")
-    cuda = torch.device(device).type == "cuda"
-    res = dict(device=torch.cuda.get_device_name(device) if cuda else platform.processor() or platform.machine(),
-               threads=torch.get_num_threads(), torch=torch.__version__, quick=a.quick,
-               ceiling_gflops=matmul_ceiling(device, n=512 if a.quick else None, repeat=3 if a.quick else 5), layers=[])
-    for m in (("cpu",) if a.quick else a.models):
-        for r in ((32,) if a.quick else a.resolutions):
-            for b in (a.batch or [None]):
-                cfg = model_sizes(m, r)
-                if a.quick: cfg = override(cfg, batch_size=8, **{"model.g_width": 8, "model.d_width": 8, "model.n_res": 0})
-                if b: cfg = override(cfg, batch_size=b)
-                rows = bench_layers(cfg, device, a.repeat or (2 if a.quick else 10), res["ceiling_gflops"], label=m)
-                res["layers"] += rows
-                if not a.json:
-                    print(f"\n{m} model, {r} px, batch {cfg.batch_size}; {res['device']} ({res['threads']} threads), "
-                          f"float32 matmul ceiling {res['ceiling_gflops']:.1f} GFLOP/s")
-                    print_layers(rows)
+    device, cuda, res = _machine(a.device, a.quick)
+    res["layers"] = []
+    for m, cfg in _configs(a.models, a.resolutions, a.batch or ((8,) if a.quick else ()), a.quick):
+        rows = bench_layers(cfg, device, a.repeat or (2 if a.quick else 10), res["ceiling_gflops"], label=m)
+        res["layers"] += rows
+        if not a.json:
+            print(f"\n{m} model, {cfg.resolution} px, batch {cfg.batch_size}; {res['device']} ({res['threads']} threads), "
+                  f"float32 matmul ceiling {res['ceiling_gflops']:.1f} GFLOP/s")
+            print_layers(rows)
     if a.json: print(json.dumps(res))
     return 0
 

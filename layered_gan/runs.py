@@ -102,6 +102,10 @@ def load_split(cfg:TrainConfig, split:str, n:int|None=None) -> dict[str, Tensor|
                         n=n if n is not None else (cfg.n_train if split == "train" else None), **kw)
 
 # %% ../nbs/06_runs.ipynb #9ea19aee
+def _as_float(images:Tensor) -> Tensor:
+    "Images as float in [-1, 1], whether `load_split` gave uint8 or float."
+    return images.float() / 127.5 - 1 if images.dtype == torch.uint8 else images.float()
+
 @torch.no_grad()
 def evaluate_networks(tr:LayeredGANTrainer, # a trainer holding the networks to evaluate
                       test:dict,            # `load_split(cfg, 'test')`
@@ -115,7 +119,7 @@ def evaluate_networks(tr:LayeredGANTrainer, # a trainer holding the networks to 
     from layered_gan.composition import mask_border_coverage
     cfg, out = tr.cfg, {}
     images = test["images"]
-    x = images.float() / 127.5 - 1 if images.dtype == torch.uint8 else images.float()
+    x = _as_float(images)
     if test.get("masks") is not None:
         m = SegmentationMetrics()
         probs = predict_masks(tr.F, x)
@@ -333,7 +337,6 @@ def oracle_unet(cfg:TrainConfig, steps:int|None=None, device="cpu") -> dict:
     train, test = load_split(cfg, "train"), load_split(cfg, "test")
     if train.get("masks") is None or test.get("masks") is None:
         raise ValueError(f"dataset {cfg.dataset!r} has no ground-truth masks: no oracle to train")
-    as_float = lambda t: t.float() / 127.5 - 1 if t.dtype == torch.uint8 else t.float()
     x, m = train["images"], train["masks"].float()
     torch.manual_seed(cfg.seed)
     g, g_aug = torch.Generator().manual_seed(cfg.seed), torch.Generator(device).manual_seed(cfg.seed + 1)
@@ -342,7 +345,7 @@ def oracle_unet(cfg:TrainConfig, steps:int|None=None, device="cpu") -> dict:
     t0 = time.time()
     for _ in range(steps):
         i = torch.randint(0, len(x), (cfg.batch_size,), generator=g)
-        xb = as_float(x[i]).to(device)
+        xb = _as_float(x[i]).to(device)
         if cfg.seg_color_aug: xb = color_jitter(xb, g_aug, hue=cfg.seg_hue)
         loss = F.binary_cross_entropy_with_logits(net(xb), m[i].to(device))
         opt.zero_grad(set_to_none=True); loss.backward(); opt.step()
