@@ -11,7 +11,7 @@ from torch import Tensor
 
 # %% auto #0
 __all__ = ['DECOMPOSITIONS', 'LAYER_TITLES', 'compose', 'decompose', 'to_image', 'layer_grid', 'mask_border_coverage',
-           'diagnose_masks', 'CompositionExplorer']
+           'diagnose_masks', 'mask_verdict', 'CompositionExplorer']
 
 # %% ../nbs/01_composition.ipynb #d4118724
 def compose(xb:Tensor, # background, (B,3,H,W) in [-1,1]
@@ -79,11 +79,15 @@ def diagnose_masks(pi:Tensor,             # masks, (B,1,H,W) in [0,1]
                   ) -> dict:              # coverage, border coverage and a verdict
     "Summarise a batch of masks and name the decomposition they suggest."
     cov, bor = pi.float().mean().item(), mask_border_coverage(pi).mean().item()
-    if cov < low: verdict = "all as background"
-    elif cov > high: verdict = "all as foreground"
-    elif bor > border: verdict = "inverted"
-    else: verdict = "expected"
-    return dict(coverage=cov, border_coverage=bor, verdict=verdict)
+    return dict(coverage=cov, border_coverage=bor, verdict=mask_verdict(cov, bor, low, high, border))
+
+def mask_verdict(coverage:float, border_coverage:float, # mean coverage and mean border coverage of some masks
+                 low:float=0.03, high:float=0.95, border:float=0.8, # thresholds, as in `diagnose_masks`
+                ) -> str:
+    "The decomposition that a coverage and a border coverage suggest (the rule of `diagnose_masks`)."
+    if coverage < low: return "all as background"
+    if coverage > high: return "all as foreground"
+    return "inverted" if border_coverage > border else "expected"
 
 # %% ../nbs/01_composition.ipynb #843356fe
 class CompositionExplorer:

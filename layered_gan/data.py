@@ -22,7 +22,7 @@ from torchvision.transforms import v2
 __all__ = ['CATEGORIES', 'N_CATEGORIES', 'SHAPE_FNS', 'BACKGROUND_FAMILIES', 'NOISE_GRIDS', 'COVERAGE_RANGE', 'MAX_OFFSET',
            'CHUNK', 'SPLITS', 'DEFAULT_SIZES', 'hsv_to_rgb', 'Category', 'shape_geometry', 'sample_params',
            'render_backgrounds', 'render_objects', 'pixel_grid', 'chunk_params', 'render_items', 'render_shapes',
-           'ShapesDataset', 'show_category_grid', 'mask_stats', 'gan_augmentation', 'ColorAugmentation']
+           'to_float', 'ShapesDataset', 'show_category_grid', 'mask_stats', 'gan_augmentation', 'ColorAugmentation']
 
 # %% ../nbs/00_data.ipynb #34bf7d41
 def hsv_to_rgb(h:Tensor, # hue in [0, 1), any shape
@@ -189,7 +189,7 @@ def render_objects(p:dict[str, Tensor], # parameters of n items (`sample_params`
 
 # %% ../nbs/00_data.ipynb #2f1ebb67
 CHUNK = 256
-SPLITS = {"train": 0, "test": 1}
+SPLITS = {"train": 0, "test": 1, "val": 2}   # each split its own random streams
 
 def pixel_grid(res:int) -> tuple[Tensor, Tensor]:
     "Pixel centres of a res x res image in [-1, 1] (u to the right, v downwards), as in `F.affine_grid`."
@@ -215,7 +215,7 @@ def render_shapes(start:int, # first item
                   n:int,     # number of items
                   res:int=64, # side in pixels: 32, 64 or 128
                   seed:int=0, # dataset seed
-                  split:str="train", # "train" or "test"
+                  split:str="train", # "train", "val" or "test"
                  ) -> dict[str, Tensor]: # image/background/foreground in [-1,1], alpha and mask (n,1,H,W), label (n,)
     "Items `start .. start+n-1` of a split of the shapes dataset, with their layers."
     if split not in SPLITS: raise ValueError(f"split must be one of {list(SPLITS)}, got {split!r}")
@@ -229,7 +229,12 @@ def render_shapes(start:int, # first item
     return out
 
 # %% ../nbs/00_data.ipynb #95ce96c0
-DEFAULT_SIZES = {"train": 10_000, "test": 1_000}
+DEFAULT_SIZES = {"train": 10_000, "val": 1_000, "test": 1_000}
+
+def to_float(images:Tensor, # uint8 in [0, 255], or float already in [-1, 1]
+            ) -> Tensor:    # float in [-1, 1]
+    "Images as float in [-1, 1], the range every network of the package reads; float input is passed through."
+    return images.float() / 127.5 - 1 if images.dtype == torch.uint8 else images.float()
 
 @lru_cache(maxsize=4)
 def _render_split(n:int, res:int, seed:int, split:str):
@@ -243,9 +248,9 @@ def _render_split(n:int, res:int, seed:int, split:str):
 class ShapesDataset(Dataset):
     "The built-in dataset: one object of one of `N_CATEGORIES` categories on a textured background."
     def __init__(self,
-                 split:str="train",  # "train" (masks for evaluation only) or "test"
+                 split:str="train",  # "train" (masks for evaluation only), "val" (for choices) or "test" (for the report)
                  resolution:int=64,  # 32, 64 or 128
-                 n:int|None=None,    # number of items; default 10,000 train / 1,000 test
+                 n:int|None=None,    # number of items; default 10,000 train / 1,000 val / 1,000 test
                  seed:int=0,         # dataset seed: the same seed gives the same images
                  transform=None,     # optional callable on (tv_tensors.Image, tv_tensors.Mask)
                 ):
@@ -260,7 +265,7 @@ class ShapesDataset(Dataset):
     def __len__(self): return len(self.labels)
 
     def __getitem__(self, i:int) -> tuple[Tensor, Tensor, int]:
-        x = self.images[i].float() / 127.5 - 1
+        x = to_float(self.images[i])
         m = self.masks[i].float()
         if self.transform is not None:
             x, m = self.transform(tv_tensors.Image(x), tv_tensors.Mask(m))
@@ -269,7 +274,7 @@ class ShapesDataset(Dataset):
 
     def tensors(self) -> tuple[Tensor, Tensor, Tensor]:
         "The whole split as float tensors: images (N,3,H,W) in [-1,1], masks (N,1,H,W), labels (N,)."
-        return self.images.float() / 127.5 - 1, self.masks.float(), self.labels
+        return to_float(self.images), self.masks.float(), self.labels
 
     def layers(self, idx) -> dict[str, Tensor]:
         "The layers (background, foreground, alpha) of items `idx`, re-rendered: the expected decomposition."

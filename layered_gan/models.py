@@ -7,6 +7,7 @@ Docs: https://layered-gan.github.io/layered-gan/models.html.md"""
 # %% ../nbs/03_models.ipynb #9c552ae2
 from __future__ import annotations
 import math
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 import torch
 import torch.nn as nn
@@ -15,9 +16,9 @@ from torch import Tensor
 from torch.nn.utils.parametrizations import spectral_norm
 
 # %% auto #0
-__all__ = ['PRESETS', 'ModelConfig', 'model_config', 'Codes', 'make_codes', 'sample_codes', 'init_orthogonal_', 'g_widths',
-           'InitStage', 'NextStage', 'BackgroundGenerator', 'ForegroundGenerator', 'LayeredGenerator', 'Discriminator',
-           'MaskEncoder', 'UNet', 'build_networks', 'count_params', 'count_flops']
+__all__ = ['PRESETS', 'ModelConfig', 'model_config', 'Codes', 'make_codes', 'sample_codes', 'init_orthogonal_', 'eval_mode',
+           'g_widths', 'InitStage', 'NextStage', 'BackgroundGenerator', 'ForegroundGenerator', 'LayeredGenerator',
+           'LowResBackground', 'Discriminator', 'MaskEncoder', 'UNet', 'build_networks', 'count_params', 'count_flops']
 
 # %% ../nbs/03_models.ipynb #c8fe3763
 @dataclass
@@ -35,6 +36,8 @@ class ModelConfig:
     seg_width:int=32          # U-Net base width (the classic U-Net: 64)
     seg_depth:int=4           # U-Net downsamplings
     mask_bias_init:float=0.0  # initial bias of the mask logit; 0 is the paper's, < 0 starts at low coverage
+    bg_downsample:int=1       # G_b draws at resolution / bg_downsample, upsampled bilinearly; 1 is the paper's G_b
+    bg_width:int=32           # base width of that low-resolution G_b (bg_downsample > 1)
 
     def __post_init__(self):
         # ValueError, not assert: the checks must hold under `python -O` too
@@ -44,6 +47,15 @@ class ModelConfig:
         if self.d_c < 1 or self.group_size < 1 or self.d_c % self.group_size:
             raise ValueError(f"group_size must divide d_c, got d_c {self.d_c} and group_size {self.group_size}")
         if self.g_width % 4: raise ValueError(f"g_width must be a multiple of 4 (the child stage has g_width / 4 channels), got {self.g_width}")
+        for k in ("z_dim", "g_width", "d_width", "epi_width", "seg_width", "bg_width"):
+            if not 1 <= getattr(self, k) <= 1024: raise ValueError(f"{k} must be in [1, 1024], got {getattr(self, k)}")
+        if not 0 <= self.n_res <= 8: raise ValueError(f"n_res must be in [0, 8], got {self.n_res}")
+        if not 1 <= self.seg_depth or self.resolution % 2 ** self.seg_depth or self.resolution // 2 ** self.seg_depth < 2:
+            raise ValueError(f"seg_depth must be at least 1 and leave the U-Net's bottom at least 2 px "
+                             f"(at most {int(math.log2(self.resolution)) - 1} at {self.resolution} px), got {self.seg_depth}")
+        if not math.isfinite(self.mask_bias_init): raise ValueError(f"mask_bias_init must be finite, got {self.mask_bias_init}")
+        if self.bg_downsample not in (1, 2, 4) or self.resolution // self.bg_downsample < 8:
+            raise ValueError(f"bg_downsample must be 1, 2 or 4 (and leave at least 8 px), got {self.bg_downsample}")
 
     @property
     def n_sup(self) -> int: return self.d_c // self.group_size  # super-categories (or super-code dimensions)
@@ -102,6 +114,15 @@ def init_orthogonal_(module:nn.Module) -> nn.Module:
             nn.init.orthogonal_(m.weight)
             if m.bias is not None: nn.init.zeros_(m.bias)
     return module
+
+@contextmanager
+def eval_mode(*modules:nn.Module):
+    "Inside the block the modules are in eval mode; after it each one is back in the mode it had."
+    was = [m.training for m in modules]
+    for m in modules: m.eval()
+    try: yield modules[0] if len(modules) == 1 else modules
+    finally:
+        for m, w in zip(modules, was): m.train(w)
 
 # %% ../nbs/03_models.ipynb #68f8bb3e
 def _conv3x3(cin, cout, bias=False): return nn.Conv2d(cin, cout, 3, 1, 1, bias=bias)
@@ -191,6 +212,24 @@ class LayeredGenerator(nn.Module):
         codes = sample_codes(n, self.cfg, generator, next(self.parameters()).device)
         return codes, self(codes)
 
+# %% ../nbs/03_models.ipynb #b4a99b9a
+class LowResBackground(nn.Module):
+    "G_b drawn at res / bg_downsample and upsampled bilinearly (option `bg_downsample`): smooth textures, no sharp objects."
+    def __init__(self, cfg:ModelConfig):
+        super().__init__()
+        self.res, r = cfg.resolution, cfg.resolution // cfg.bg_downsample
+        n_up = int(math.log2(r // 4))
+        ws = [cfg.bg_width * 2 ** max(0, n_up - i) for i in range(n_up + 1)]    # widths at 4x4 ... r x r
+        self.w0 = ws[0]
+        self.fc = nn.Sequential(nn.Linear(cfg.z_dim, ws[0] * 16, bias=False), nn.BatchNorm1d(ws[0] * 16), nn.ReLU())
+        self.ups = nn.Sequential(*[_up_block(a, b) for a, b in zip(ws[:-1], ws[1:])])
+        self.to_rgb = nn.Sequential(_conv3x3(ws[-1], 3), nn.Tanh())
+        init_orthogonal_(self)
+    def forward(self, z:Tensor) -> Tensor:
+        x = self.to_rgb(self.ups(self.fc(z).view(len(z), self.w0, 4, 4)))     # (B, 3, r, r)
+        return F.interpolate(x, size=(self.res, self.res), mode="bilinear", align_corners=False)
+
+
 # %% ../nbs/03_models.ipynb #0ce1f6ca
 def _sn(m:nn.Module) -> nn.Module: return spectral_norm(init_orthogonal_(m))
 
@@ -262,7 +301,11 @@ def build_networks(cfg:ModelConfig, # sizes
     "The layered generator, the discriminator with E_x, E_pi and the U-Net, initialised from `seed`."
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(seed)
-        return dict(G=LayeredGenerator(cfg), D=Discriminator(cfg), Epi=MaskEncoder(cfg), F=UNet.from_config(cfg))
+        nets = dict(G=LayeredGenerator(cfg), D=Discriminator(cfg), Epi=MaskEncoder(cfg), F=UNet.from_config(cfg))
+        if cfg.bg_downsample > 1:                  # beyond the paper: its own seed, the other networks keep theirs
+            torch.manual_seed(seed + 10)
+            nets["G"].Gb = LowResBackground(cfg)
+    return nets
 
 def count_params(m:nn.Module) -> int:
     "Number of trainable parameters."

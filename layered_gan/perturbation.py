@@ -28,6 +28,15 @@ class PerturbConfig:
     bg_contrast:tuple[float, float]|None=None # range of the background contrast factor; None: no jitter
     enabled:bool=True                     # False: plain composition (Eq. 2), for ablations
 
+    def __post_init__(self):                   # ValueError naming the field, at once (not after a diverged step)
+        lo, hi = self.scale
+        if not (-3 <= lo <= hi <= 3): raise ValueError(f"perturb.scale must be (low, high) with -3 <= low <= high <= 3, got {self.scale}")
+        if not 0 <= self.shift <= 1: raise ValueError(f"perturb.shift must be in [0, 1], got {self.shift}")
+        if not 0 <= self.rotation <= 180: raise ValueError(f"perturb.rotation must be in [0, 180] degrees, got {self.rotation}")
+        bc = self.bg_contrast
+        if bc is not None and not (0 < bc[0] <= bc[1] < math.inf):
+            raise ValueError(f"perturb.bg_contrast must be (low, high) with 0 < low <= high, got {bc}")
+
 # %% ../nbs/02_perturbation.ipynb #9baa181c
 def sample_perturbation(n:int,                 # batch size
                         cfg:PerturbConfig,     # ranges

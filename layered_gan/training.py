@@ -17,17 +17,19 @@ import torch.nn.functional as F
 from torch import Tensor, nn
 from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
 
-from .composition import compose, mask_border_coverage, layer_grid
+from .composition import compose, mask_border_coverage, layer_grid, mask_verdict
 from .perturbation import PerturbConfig, perturbed_compose
-from .models import ModelConfig, model_config, sample_codes, build_networks
+from .models import ModelConfig, model_config, sample_codes, build_networks, eval_mode
+from .data import to_float
 from .losses import (hinge_d_loss, hinge_g_loss, mi_loss, binarization_loss, background_loss,
                                 mask_size_loss)
 
 # %% auto #0
-__all__ = ['SHAPES_CPU', 'TRAIN_PRESETS', 'TrainConfig', 'train_config', 'override', 'config_to_dict', 'config_from_dict',
-           'augment_real', 'color_jitter', 'border_frame', 'border_loss', 'LowResBackground', 'shift_images',
-           'hard_mask', 'RealBatches', 'LayeredGANTrainer', 'CollapseWarning', 'Monitor', 'run_rounds', 'predict_masks',
-           'quick_iou', 'sample_grid', 'LiveView', 'plot_losses']
+__all__ = ['SHAPES_CPU', 'BEYOND_PAPER', 'SHAPES_PAPER', 'TRAIN_PRESETS', 'TrainConfig', 'beyond_paper', 'train_config',
+           'override', 'apply_settings', 'config_to_dict', 'config_from_dict', 'augment_real', 'color_jitter',
+           'border_frame', 'border_loss', 'shift_images', 'hard_mask', 'Recipe', 'RealBatches', 'TrainerState',
+           'GANStep', 'LayeredGANTrainer', 'CollapseWarning', 'Monitor', 'run_rounds', 'predict_masks', 'sample_grid',
+           'LiveView', 'plot_losses']
 
 # %% ../nbs/05_training.ipynb #847cf616
 @dataclass
@@ -48,7 +50,7 @@ class TrainConfig:
     min_mask:float=0.25           # its threshold eta
     lr_g:float=2e-4               # Adam learning rate of G_b, G_f
     lr_d:float=2e-4               # Adam learning rate of D, E_x, E_pi
-    betas:tuple[float, float]=(0.5, 0.999)
+    betas:tuple[float, float]=(0.5, 0.999) # Adam's betas of G_b, G_f, D, E_x, E_pi
     lr_seg:float=1e-3             # Adam learning rate of the U-Net
     ema:float=0.0                 # decay of the generator's moving average used for sampling; 0: no average
     augment:bool=True             # real-image augmentation (flip, random resized crop)
@@ -60,8 +62,6 @@ class TrainConfig:
     # --- beyond the paper (named options; neutral in the paper presets) ---
     gamma_border:float=0.0        # weight of a mask prior: mean of pi on a frame of `border_width` of the side
     border_width:float=0.0625     # width of that frame, fraction of the side
-    bg_downsample:int=1           # G_b draws at resolution / bg_downsample, upsampled bilinearly (1: the paper's G_b)
-    bg_width:int=32               # base width of that low-resolution G_b
     bg_shift:float=0.0            # random shift of x_b in the GAN's composite, up to this fraction of the side
     epi_hard:bool=False           # E_pi reads the thresholded mask pi > 0.5 (straight-through gradient to G)
     seg_hue:float=0.05            # hue jitter of the U-Net's colour augmentation, fraction of a turn (0.5: any hue)
@@ -74,7 +74,7 @@ class TrainConfig:
         "Raise ValueError naming the first bad field."
         if self.batch_size < 1: raise ValueError(f"batch_size must be positive, got {self.batch_size}")
         if self.rounds < 1: raise ValueError(f"rounds must be positive, got {self.rounds}")
-        for k in ("gan_steps", "seg_steps"):
+        for k in ("gan_steps", "seg_steps"):  # 0 is allowed: a round of U-Net steps only, or of GAN steps only
             if getattr(self, k) < 0: raise ValueError(f"{k} must be non-negative, got {getattr(self, k)}")
         for k in ("gamma_mi", "gamma_b", "gamma_bg", "gamma_size", "gamma_border", "lr_g", "lr_d", "lr_seg"):
             v = getattr(self, k)
@@ -82,24 +82,34 @@ class TrainConfig:
         if not 0 <= self.ema < 1: raise ValueError(f"ema must be in [0, 1), got {self.ema}")
         if not 0 < self.border_width < 0.5: raise ValueError(f"border_width must be in (0, 0.5), got {self.border_width}")
         if not 0 <= self.min_mask <= 1: raise ValueError(f"min_mask must be in [0, 1], got {self.min_mask}")
-        if self.bg_downsample not in (1, 2, 4) or self.resolution // self.bg_downsample < 8:
-            raise ValueError(f"bg_downsample must be 1, 2 or 4 (and leave at least 8 px), got {self.bg_downsample}")
         if not 0 <= self.bg_shift <= 0.5: raise ValueError(f"bg_shift must be in [0, 0.5], got {self.bg_shift}")
         if not 0 <= self.seg_hue <= 0.5: raise ValueError(f"seg_hue must be in [0, 0.5], got {self.seg_hue}")
-        lo, hi = self.perturb.scale
-        if lo > hi: raise ValueError(f"perturb.scale must be (low, high) with low <= high, got {self.perturb.scale}")
-        if self.perturb.shift < 0 or self.perturb.rotation < 0:
-            raise ValueError("perturb.shift and perturb.rotation must be non-negative")
+        if self.n_train is not None and self.n_train < 1: raise ValueError(f"n_train must be positive, got {self.n_train}")
         return self
 
 # %% ../nbs/05_training.ipynb #dcaabc61
 SHAPES_CPU = TrainConfig(
     model=model_config("cpu", resolution=32, g_width=16, d_width=16, n_res=0, seg_width=8, seg_depth=4,
-                       mask_bias_init=-1.0),
+                       mask_bias_init=-1.0, bg_downsample=4, bg_width=32),
     perturb=PerturbConfig(scale=(-0.3, 0.0), shift=0.2, rotation=15.0),
     batch_size=32, rounds=3, gan_steps=800, seg_steps=250, gamma_mi=1.0, gamma_b=1.0, gamma_bg=2.0,
-    lr_g=2e-4, lr_d=4e-4, gamma_border=2.0, bg_downsample=4, bg_width=32, bg_shift=0.25, epi_hard=True,
-    seg_hue=0.5, seg_filter=True)
+    lr_g=2e-4, lr_d=4e-4, gamma_border=2.0, bg_shift=0.25, epi_hard=True, seg_hue=0.5, seg_filter=True)
+
+# every option beyond the paper, at the value that switches it off (the paper's method)
+BEYOND_PAPER = {"gamma_border": 0.0, "model.bg_downsample": 1, "bg_shift": 0.0, "epi_hard": False, "seg_hue": 0.05,
+                "seg_filter": False, "model.mask_bias_init": 0.0}
+
+def beyond_paper(cfg:TrainConfig) -> dict:
+    "The options beyond the paper that `cfg` switches on, with their values ({} for the paper's method)."
+    get = lambda k: getattr(cfg.model, k[6:]) if k.startswith("model.") else getattr(cfg, k)
+    return {k: get(k) for k, neutral in BEYOND_PAPER.items() if get(k) != neutral}
+
+# The paper's method on the built-in dataset: Table C.1's losses, perturbation and optimiser; only the scale is reduced
+SHAPES_PAPER = TrainConfig(
+    model=model_config("cpu", resolution=32, g_width=16, d_width=16, n_res=0, seg_width=8, seg_depth=4),
+    perturb=PerturbConfig(scale=(-0.2, 0.0), shift=0.125, rotation=15.0),
+    batch_size=32, rounds=3, gan_steps=800, seg_steps=250, gamma_mi=1.0, gamma_b=1.0, gamma_bg=2.0,
+    lr_g=2e-4, lr_d=2e-4)
 
 def _paper(d_c, group, gamma_mi, gamma_bg, rotation=15.0, bg_contrast=None, dataset="cub"):
     return TrainConfig(dataset=dataset, model=model_config("paper", d_c=d_c, group_size=group),
@@ -108,6 +118,7 @@ def _paper(d_c, group, gamma_mi, gamma_bg, rotation=15.0, bg_contrast=None, data
 
 TRAIN_PRESETS = {
     "shapes": SHAPES_CPU,
+    "shapes-paper": SHAPES_PAPER,
     "cub":  _paper(200, 10, 1.0, 2.0, dataset="cub"),
     "dogs": _paper(120, 10, 2.0, 1.0, dataset="dogs"),
     "cars": _paper(196, 14, 1.0, 2.0, rotation=0.0, bg_contrast=(0.7, 1.3), dataset="cars"),
@@ -121,6 +132,7 @@ def train_config(name:str="shapes", # a key of `TRAIN_PRESETS`
     if name not in TRAIN_PRESETS: raise ValueError(f"unknown preset {name!r}; choose from {', '.join(TRAIN_PRESETS)}")
     return override(TRAIN_PRESETS[name], **overrides)
 
+# %% ../nbs/05_training.ipynb #3f3c2633
 def override(cfg:TrainConfig, **changes) -> TrainConfig:
     "A copy of `cfg` with fields changed; 'model.x' and 'perturb.x' reach the nested configs."
     top, nested = {}, {"model": {}, "perturb": {}}
@@ -143,15 +155,51 @@ def override(cfg:TrainConfig, **changes) -> TrainConfig:
         sub[head] = replace(base, **ch)                      # ModelConfig checks its fields (ValueError)
     return replace(cfg, **top, **sub)
 
+def _parse_value(text:str, current, key:str):
+    "A command-line string as the type of a field's current value (tuples as 'a,b'; 'none' for optional fields)."
+    t = text.strip()
+    if t.lower() == "none": return None
+    if isinstance(current, bool):
+        if t.lower() in ("1", "true", "yes", "on"): return True
+        if t.lower() in ("0", "false", "no", "off"): return False
+        raise ValueError(f"{key}: expected true or false, got {text!r}")
+    if isinstance(current, tuple) or (current is None and "," in t):
+        return tuple(float(v) for v in t.split(","))
+    if isinstance(current, int): return int(t)
+    if isinstance(current, float): return float(t)
+    return t
+
+def apply_settings(cfg:TrainConfig,
+                   settings:list[str], # 'field=value' strings, nested ones as 'model.d_c=10' or 'perturb.scale=-0.2,0'
+                  ) -> TrainConfig:
+    "`override` from command-line strings: `--set gamma_mi=0 --set model.d_c=10` reaches every field."
+    changes = {}
+    for s in settings:
+        key, eq, text = s.partition("=")
+        key = key.strip()
+        if not eq or not key: raise ValueError(f"--set expects FIELD=VALUE, got {s!r}")
+        head, _, tail = key.partition(".")
+        base = getattr(cfg, head, None) if tail else cfg
+        name = tail or head
+        if base is None or not hasattr(base, name) or (tail and head not in ("model", "perturb")):
+            raise ValueError(f"unknown config field {key!r}")
+        try: changes[key] = _parse_value(text, getattr(base, name), key)
+        except ValueError as e: raise ValueError(f"--set {s}: {e}") from None
+    return override(cfg, **changes)
+
 def config_to_dict(cfg:TrainConfig) -> dict:
     "Plain nested dict (JSON and `torch.load(weights_only=True)` safe)."
     return asdict(cfg)
 
+# %% ../nbs/05_training.ipynb #52552ff0
 def config_from_dict(d:dict) -> TrainConfig:
     "Inverse of `config_to_dict`; unknown keys are an error, missing ones take their defaults."
     d = dict(d)
     tup = lambda v: tuple(v) if isinstance(v, (list, tuple)) else v
-    model = ModelConfig(**d.pop("model", {}))
+    m = dict(d.pop("model", {}))
+    for k in ("bg_downsample", "bg_width"):                  # configs written before these moved into ModelConfig
+        if k in d: m[k] = d.pop(k)
+    model = ModelConfig(**m)
     p = dict(d.pop("perturb", {}))
     for k in ("scale", "bg_contrast"):
         if k in p: p[k] = tup(p[k])
@@ -202,7 +250,7 @@ def color_jitter(x:Tensor,  # (B,3,H,W) images in [-1, 1]
     y = torch.einsum("ij,bjhw->bihw", torch.linalg.inv(_YIQ).to(y), yiq)
     return y.clamp(0, 1) * 2 - 1
 
-# %% ../nbs/05_training.ipynb #1283124a
+# %% ../nbs/05_training.ipynb #378fc1c5
 def border_frame(res:int, width:float) -> Tensor:
     "A (1,1,res,res) mask that is 1 on a frame `width` (fraction of the side, at least 1 px) at the border."
     k = max(1, round(width * res))
@@ -213,23 +261,6 @@ def border_frame(res:int, width:float) -> Tensor:
 def border_loss(pi:Tensor, frame:Tensor) -> Tensor:
     "Mean of the mask over the frame: 0 when no mask touches the border."
     return (pi * frame).sum((1, 2, 3)).div(frame.sum()).mean()
-
-class LowResBackground(nn.Module):
-    "G_b drawn at res / k and upsampled bilinearly (option `bg_downsample`): smooth textures, no sharp objects."
-    def __init__(self, z_dim:int, res:int, k:int, width:int):
-        super().__init__()
-        from layered_gan.models import _up_block, _conv3x3, init_orthogonal_
-        self.res, r = res, res // k
-        n_up = int(math.log2(r // 4))
-        ws = [width * 2 ** max(0, n_up - i) for i in range(n_up + 1)]
-        self.w0 = ws[0]
-        self.fc = nn.Sequential(nn.Linear(z_dim, ws[0] * 16, bias=False), nn.BatchNorm1d(ws[0] * 16), nn.ReLU())
-        self.ups = nn.Sequential(*[_up_block(a, b) for a, b in zip(ws[:-1], ws[1:])])
-        self.to_rgb = nn.Sequential(_conv3x3(ws[-1], 3), nn.Tanh())
-        init_orthogonal_(self)
-    def forward(self, z:Tensor) -> Tensor:
-        x = self.to_rgb(self.ups(self.fc(z).view(len(z), self.w0, 4, 4)))
-        return F.interpolate(x, size=(self.res, self.res), mode="bilinear", align_corners=False)
 
 def shift_images(x:Tensor, max_shift:float, generator:torch.Generator|None=None) -> Tensor:
     "Translate each image by up to `max_shift` of the side in x and y, with reflection padding (option `bg_shift`)."
@@ -243,6 +274,34 @@ def hard_mask(pi:Tensor) -> Tensor:
     "pi > 0.5 in the forward pass, the identity's gradient in the backward pass (option `epi_hard`)."
     return (pi > 0.5).to(pi.dtype) + pi - pi.detach()
 
+class Recipe:
+    "The options beyond the paper as hooks of the GAN and U-Net steps; with every option off each hook is the identity."
+    def __init__(self, cfg:TrainConfig, device=None):
+        self.cfg, self.frame = cfg, border_frame(cfg.resolution, cfg.border_width).to(device)
+
+    def background_for_d(self, xb:Tensor, generator:torch.Generator) -> Tensor:
+        "x_b as it enters the composite D sees (`bg_shift`)."
+        return shift_images(xb, self.cfg.bg_shift, generator) if self.cfg.bg_shift > 0 else xb
+
+    def epi_input(self, pi:Tensor, straight_through:bool=True) -> Tensor:
+        "What E_pi reads (`epi_hard`): the thresholded mask, with the identity's gradient on the generator's side."
+        if not self.cfg.epi_hard: return pi
+        return hard_mask(pi) if straight_through else (pi > 0.5).to(pi.dtype)
+
+    def g_terms(self, pi:Tensor) -> dict[str, tuple[float, Tensor]]:
+        "Extra generator losses with their weights (`gamma_border`)."
+        return {"border_loss": (self.cfg.gamma_border, border_loss(pi, self.frame))} if self.cfg.gamma_border > 0 else {}
+
+    def seg_pairs(self, draw:Callable, n:int) -> tuple[Tensor, Tensor]:
+        "n synthetic pairs for the U-Net from `draw(k)` (`seg_filter`: drop empty, huge and border-touching masks)."
+        if not self.cfg.seg_filter: return draw(n)
+        x, pi = draw(2 * n)
+        cov, bor = pi.mean((1, 2, 3)), mask_border_coverage(pi)
+        ok = (cov > 0.05) & (cov < 0.6) & (bor < 0.1)
+        return (x[ok][:n], pi[ok][:n]) if ok.sum() >= n // 4 else (x[:n], pi[:n])
+
+
+# %% ../nbs/05_training.ipynb #ffa6ca10
 class RealBatches:
     "Endless random batches of augmented real images, drawn with replacement from a tensor of images."
     def __init__(self, images:Tensor, # (N,3,H,W) uint8, or float in [-1,1]
@@ -252,8 +311,7 @@ class RealBatches:
 
     def next(self, device=None) -> Tensor:
         idx = torch.randint(len(self.images), (self.batch_size,), generator=self.g)
-        x = self.images[idx]
-        x = x.float() / 127.5 - 1 if x.dtype == torch.uint8 else x.float()
+        x = to_float(self.images[idx])
         if self.augment: x = augment_real(x, self.g)     # on the CPU, from the CPU stream: the same batches on any device
         return x.to(device)
 
@@ -262,18 +320,16 @@ def _dist() -> tuple[int, int]:
         return torch.distributed.get_rank(), torch.distributed.get_world_size()
     return 0, 1
 
-class LayeredGANTrainer:
-    "Networks, optimisers, moving average and random streams of one run; `gan_step`, `seg_step`, `state_dict`."
+
+# %% ../nbs/05_training.ipynb #0243e812
+class TrainerState:
+    "What a run holds: networks (wrapped for several processes once), optimisers, moving average, streams, position."
     def __init__(self, cfg:TrainConfig, images:Tensor, device="cpu"):
         self.cfg, self.device = cfg.validate(), torch.device(device)
         self.rank, self.world = _dist()
         if cfg.batch_size % self.world: raise ValueError(f"batch_size {cfg.batch_size} must divide by the {self.world} processes")
         self.batch = cfg.batch_size // self.world                            # this process's share
         nets = build_networks(cfg.model, seed=cfg.seed)                       # the same weights in every process
-        if cfg.bg_downsample > 1:
-            with torch.random.fork_rng(devices=[]):
-                torch.manual_seed(cfg.seed + 10)
-                nets["G"].Gb = LowResBackground(cfg.model.z_dim, cfg.resolution, cfg.bg_downsample, cfg.bg_width)
         self.G, self.D, self.Epi, self.F = (nets[k].to(self.device) for k in ("G", "D", "Epi", "F"))
         fused = dict(fused=True) if self.device.type == "cuda" else {}       # one kernel per optimiser step on a GPU
         self.opt_g = torch.optim.Adam(self.G.parameters(), cfg.lr_g, betas=cfg.betas, **fused)
@@ -281,16 +337,14 @@ class LayeredGANTrainer:
         self.opt_f = torch.optim.Adam(self.F.parameters(), cfg.lr_seg, **fused)
         self.G_ema = (AveragedModel(self.G, multi_avg_fn=get_ema_multi_avg_fn(cfg.ema), use_buffers=True)
                       if cfg.ema > 0 else None)
-        if self.world > 1:
-            from torch.nn.parallel import DistributedDataParallel as DDP
-            self.G_par, self.D_par, self.Epi_par, self.F_par = (DDP(m) for m in (self.G, self.D, self.Epi, self.F))
-        else: self.G_par, self.D_par, self.Epi_par, self.F_par = self.G, self.D, self.Epi, self.F
+        wrap = (lambda m: torch.nn.parallel.DistributedDataParallel(m)) if self.world > 1 else (lambda m: m)
+        self.G_par, self.D_par, self.Epi_par, self.F_par = (wrap(m) for m in (self.G, self.D, self.Epi, self.F))
         s = cfg.seed * 1_000_003 + 7919 * self.rank                           # each process its own streams
         self.g_codes = torch.Generator(self.device).manual_seed(s + 1)       # codes and perturbations
         self.g_data = torch.Generator().manual_seed(s + 2)                   # real batches and their augmentation
         self.g_seg = torch.Generator(self.device).manual_seed(s + 3)         # the U-Net's colour jitter
         self.real = RealBatches(images, self.batch, self.g_data, cfg.augment)
-        self.frame = border_frame(cfg.resolution, cfg.border_width).to(self.device)
+        self.recipe = Recipe(cfg, self.device)                               # the options beyond the paper
         self.round, self.step, self.seg_step_n = 0, 0, 0                      # position: round k, steps inside it
         self.f_ready = False                                                   # F trained at least once
         self.history = []                                                      # losses of every step
@@ -305,6 +359,19 @@ class LayeredGANTrainer:
         "L_bg's weight now: 0 in round 1 (Algorithm 1) and until F has been trained."
         return self.cfg.gamma_bg if (self.round > 0 and self.f_ready) else 0.0
 
+    def autocast(self):
+        "bf16 autocast when `cfg.bf16` (autocast's rules keep the losses and reductions in float32), else a no-op."
+        return torch.autocast(self.device.type, dtype=torch.bfloat16, enabled=self.cfg.bf16)
+
+    def _check(self, who:str, loss:Tensor, params):
+        if not torch.isfinite(loss) or not all(p.grad is None or torch.isfinite(p.grad).all() for p in params):
+            raise FloatingPointError(f"the {who} loss diverged (value {loss.item()}) in round {self.round + 1}, "
+                                     f"step {self.step + 1}")
+
+
+# %% ../nbs/05_training.ipynb #02c31779
+class GANStep(TrainerState):
+    "The layered GAN's update (Eq. 6): `g_update` then `d_update`."
     def gan_step(self) -> dict[str, float]:
         "One update of G_b, G_f, then one of D, E_x, E_pi. Returns the losses."
         real = self.real.next(self.device)
@@ -315,26 +382,20 @@ class LayeredGANTrainer:
         self.step += 1
         return out
 
-    def autocast(self):
-        "bf16 autocast when `cfg.bf16` (autocast's rules keep the losses and reductions in float32), else a no-op."
-        return torch.autocast(self.device.type, dtype=torch.bfloat16, enabled=self.cfg.bf16)
-
     def g_update(self, codes) -> tuple[Tensor, Tensor, dict]:
         "The generator half of a GAN step, with D, E_x and E_pi frozen; returns the perturbed fakes, masks and losses."
-        cfg, zero = self.cfg, torch.zeros((), device=self.device)
+        cfg, rec = self.cfg, self.recipe
         self.G.train(); self.D.requires_grad_(False); self.Epi.requires_grad_(False)
         try:
-            xb, xf, pi = self.G_par(codes)
-            xb_d = shift_images(xb, cfg.bg_shift, self.g_codes) if cfg.bg_shift > 0 else xb
-            x, _ = perturbed_compose(xb_d, xf, pi, cfg.perturb, self.g_codes)
+            xb, xf, pi = self.G_par(codes)                                           # the layers
+            x, _ = perturbed_compose(rec.background_for_d(xb, self.g_codes), xf, pi, cfg.perturb, self.g_codes)  # Eq. 3
             adv, ex = self.D(x)
-            mi = mi_loss(ex, self.Epi(hard_mask(pi) if cfg.epi_hard else pi), codes)
-            l_adv, l_b = hinge_g_loss(adv), binarization_loss(pi)
-            loss_g = l_adv + cfg.gamma_mi * mi.total + cfg.gamma_b * l_b
-            l_bg = background_loss(self.F.eval(), xb) if self.gamma_bg > 0 else zero
-            l_size = mask_size_loss(pi, cfg.min_mask) if cfg.gamma_size > 0 else zero
-            l_border = border_loss(pi, self.frame) if cfg.gamma_border > 0 else zero
-            loss_g = loss_g + self.gamma_bg * l_bg + cfg.gamma_size * l_size + cfg.gamma_border * l_border
+            mi = mi_loss(ex, self.Epi(rec.epi_input(pi)), codes)                     # Eqs. 4-5
+            terms = dict(g_adv=(1.0, hinge_g_loss(adv)), g_mi=(cfg.gamma_mi, mi.total), bin=(cfg.gamma_b, binarization_loss(pi)))
+            if self.gamma_bg > 0: terms["bg"] = (self.gamma_bg, background_loss(self.F.eval(), xb))     # Eq. 8
+            if cfg.gamma_size > 0: terms["size"] = (cfg.gamma_size, mask_size_loss(pi, cfg.min_mask))  # baseline
+            terms.update(rec.g_terms(pi))                                            # beyond the paper
+            loss_g = sum(w * l for w, l in terms.values())                           # Eq. 6, generator side
             self.opt_g.zero_grad(set_to_none=True)
             loss_g.backward()
             self._check("generator", loss_g, self.G.parameters())
@@ -342,17 +403,16 @@ class LayeredGANTrainer:
         finally: self.D.requires_grad_(True); self.Epi.requires_grad_(True)
         if self.G_ema is not None: self.G_ema.update_parameters(self.G)
         with torch.no_grad(): border = mask_border_coverage(pi).mean()
-        out = dict(g_adv=l_adv, g_mi=mi.total, bin=l_b, bg=l_bg, size=l_size, border_loss=l_border,
-                   coverage=pi.mean(), border=border)
-        return x.detach(), pi.detach(), {k: float(v.detach()) for k, v in out.items()}
+        out = {"bg": 0.0, "size": 0.0, "border_loss": 0.0, **{k: l for k, (w, l) in terms.items()}, "coverage": pi.mean(), "border": border}
+        return x.detach(), pi.detach(), {k: float(v.detach() if isinstance(v, Tensor) else v) for k, v in out.items()}
 
     def d_update(self, real:Tensor, x:Tensor, pi:Tensor, codes) -> dict[str, float]:
         "The other half: D, E_x and E_pi on the real batch and the (detached) fakes x with their masks pi."
         adv_all, ex_all = self.D_par(torch.cat([real, x]))
         adv_r, adv_f, ex_f = adv_all[:len(real)], adv_all[len(real):], ex_all[len(real):]
-        mi_d = mi_loss(ex_f, self.Epi_par((pi > 0.5).to(pi.dtype) if self.cfg.epi_hard else pi), codes)
+        mi_d = mi_loss(ex_f, self.Epi_par(self.recipe.epi_input(pi, straight_through=False)), codes)
         l_d = hinge_d_loss(adv_r, adv_f)
-        loss_d = l_d + self.cfg.gamma_mi * mi_d.total
+        loss_d = l_d + self.cfg.gamma_mi * mi_d.total                               # Eq. 6, discriminator side
         self.opt_d.zero_grad(set_to_none=True)
         loss_d.backward()
         self._check("discriminator", loss_d, [*self.D.parameters(), *self.Epi.parameters()])
@@ -360,30 +420,21 @@ class LayeredGANTrainer:
         out = dict(d_adv=l_d, mi_x=mi_d.image, mi_pi=mi_d.mask, d_real=adv_r.mean(), d_fake=adv_f.mean())
         return {k: float(v.detach()) for k, v in out.items()}
 
-    def _check(self, who:str, loss:Tensor, params):
-        if not torch.isfinite(loss) or not all(p.grad is None or torch.isfinite(p.grad).all() for p in params):
-            raise FloatingPointError(f"the {who} loss diverged (value {loss.item()}) in round {self.round + 1}, "
-                                     f"step {self.step + 1}")
 
+# %% ../nbs/05_training.ipynb #3e4b0ef7
+class LayeredGANTrainer(GANStep):
+    "Networks, optimisers, moving average and random streams of one run; `gan_step`, `seg_step`, `state_dict`."
     @torch.no_grad()
     def synthetic_batch(self, n:int, generator:torch.Generator|None=None) -> tuple[Tensor, Tensor]:
         "A fresh synthetic pair: images x = compose(xb, xf, pi) and their masks pi, from the sampling generator."
         codes = sample_codes(n, self.cfg.model, generator or self.g_codes, self.device)
-        s = self.sampler; was = s.training; s.eval()
-        xb, xf, pi = s(codes)
-        s.train(was)
+        with eval_mode(self.sampler) as s: xb, xf, pi = s(codes)
         return compose(xb, xf, pi), pi
 
     def seg_step(self) -> dict[str, float]:
         "One U-Net update on a fresh synthetic batch: per-pixel BCE against pi, with colour augmentation."
-        n = self.batch
         with self.autocast():
-            x, pi = self.synthetic_batch(2 * n if self.cfg.seg_filter else n)
-            x, pi = x.float(), pi.float()
-            if self.cfg.seg_filter:
-                cov, bor = pi.mean((1, 2, 3)), mask_border_coverage(pi)
-                ok = (cov > 0.05) & (cov < 0.6) & (bor < 0.1)
-                x, pi = (x[ok][:n], pi[ok][:n]) if ok.sum() >= n // 4 else (x[:n], pi[:n])
+            x, pi = self.recipe.seg_pairs(lambda k: tuple(t.float() for t in self.synthetic_batch(k)), self.batch)
             if self.cfg.seg_color_aug: x = color_jitter(x, self.g_seg, hue=self.cfg.seg_hue)
             self.F.train()
             loss = F.binary_cross_entropy_with_logits(self.F_par(x).float(), pi)
@@ -394,7 +445,6 @@ class LayeredGANTrainer:
         self.seg_step_n += 1
         return dict(seg=loss.item())
 
-    # --- checkpointing (used by the runs chapter)
     def state_dict(self) -> dict:
         "Everything needed to resume exactly: weights, optimisers, moving average, random streams, position."
         return dict(G=self.G.state_dict(), D=self.D.state_dict(), Epi=self.Epi.state_dict(), F=self.F.state_dict(),
@@ -417,6 +467,7 @@ class LayeredGANTrainer:
         self.history = list(sd.get("history", []))
         return self
 
+
 # %% ../nbs/05_training.ipynb #fabbf27c
 class CollapseWarning(UserWarning):
     "The masks look like a trivial decomposition."
@@ -429,10 +480,8 @@ class Monitor:
         self.n, self.verdict, self.events = 0, "expected", []
 
     def verdict_of(self, coverage:float, border:float) -> str:
-        "The decomposition that a coverage and a border coverage suggest (as `diagnose_masks`, other thresholds)."
-        if coverage < self.low: return "all as background"
-        if coverage > self.high: return "all as foreground"
-        return "inverted" if border > self.border else "expected"
+        "`diagnose_masks`'s rule on smoothed values, with the monitor's thresholds."
+        return mask_verdict(coverage, border, self.low, self.high, self.border)
 
     def update(self, coverage:float, border:float, where:str="") -> str|None:
         "Feed one step's mean coverage and border coverage; returns a warning message when the verdict changes."
@@ -454,7 +503,7 @@ class Monitor:
 # %% ../nbs/05_training.ipynb #a6e156e7
 def run_rounds(tr:LayeredGANTrainer,
                on_step:Callable|None=None,  # on_step(tr, phase, losses) after every step; phase 'gan' or 'seg'
-               on_round:Callable|None=None, # on_round(tr) after each round's U-Net phase
+               on_round:Callable|None=None, # on_round(tr, k) after round k's U-Net phase, the trainer already at round k + 1
               ):
     "Algorithm 1: K rounds of GAN updates then U-Net updates, from the trainer's current position."
     cfg = tr.cfg
@@ -466,37 +515,23 @@ def run_rounds(tr:LayeredGANTrainer,
             losses = tr.seg_step()
             if on_step: on_step(tr, "seg", losses)
         tr.f_ready = tr.f_ready or cfg.seg_steps > 0
-        if on_round: on_round(tr)
-        tr.round, tr.step, tr.seg_step_n = tr.round + 1, 0, 0
+        tr.round, tr.step, tr.seg_step_n = tr.round + 1, 0, 0          # where a resume after this round starts
+        if on_round: on_round(tr, tr.round - 1)
 
 @torch.no_grad()
 def predict_masks(F_net:nn.Module, images:Tensor, batch:int=256) -> Tensor:
     "Foreground probabilities (N,1,H,W) of a U-Net on images (N,3,H,W) in [-1,1] (uint8 is converted)."
-    was = F_net.training; F_net.eval()
     dev = next(F_net.parameters()).device
-    out = []
-    for i in range(0, len(images), batch):
-        x = images[i:i + batch]
-        x = x.float() / 127.5 - 1 if x.dtype == torch.uint8 else x
-        out.append(torch.sigmoid(F_net(x.to(dev))).cpu())
-    F_net.train(was)
+    with eval_mode(F_net):
+        out = [torch.sigmoid(F_net(to_float(images[i:i + batch]).to(dev))).cpu() for i in range(0, len(images), batch)]
     return torch.cat(out)
-
-def quick_iou(F_net:nn.Module, images:Tensor, masks:Tensor) -> float:
-    "Foreground IoU over a whole set (from the confusion counts), threshold 0.5."
-    p = predict_masks(F_net, images) > 0.5
-    m = masks.bool()
-    return float((p & m).sum() / (p | m).sum().clamp(min=1))
 
 # %% ../nbs/05_training.ipynb #9d4a2273
 def sample_grid(tr:LayeredGANTrainer, codes=None, n:int=6, title:str|None=None):
     "Fig. 5-style grid from the sampling generator (fixed `codes` make frames comparable over training)."
     import matplotlib.pyplot as plt
-    s = tr.sampler; was = s.training; s.eval()
-    with torch.no_grad():
-        codes = codes if codes is not None else sample_codes(n, tr.cfg.model, torch.Generator(tr.device).manual_seed(0), tr.device)
-        xb, xf, pi = s(codes)
-    s.train(was)
+    codes = codes if codes is not None else sample_codes(n, tr.cfg.model, torch.Generator(tr.device).manual_seed(0), tr.device)
+    with torch.no_grad(), eval_mode(tr.sampler) as s: xb, xf, pi = s(codes)
     fig = layer_grid(xb.cpu(), xf.cpu(), pi.cpu(), n=len(xb))
     if title: fig.suptitle(title, fontsize=9, y=1.01)
     return fig

@@ -5,7 +5,7 @@ How it works:
 
 - The chapters are copied into a temporary folder (`<tmp>/lab/nbs/`, with `<tmp>/lab/data` a link to the repository's
   data/). In the copies, cells flagged with one of nbdev's `tst_flags` from pyproject.toml (`#| slow`, `#| notest`;
-  today only one cell of 07_metrics, the 10-minute retraining of the FID feature net) and `#| eval: false` cells are
+  today only one cell of 06_metrics, the 10-minute retraining of the FID feature net) and `#| eval: false` cells are
   removed, the same cells `nbdev-test` skips, since JupyterLab itself would run them. Outputs are cleared and the
   kernelspec set to python3, so every output on the page comes from this run. The notebooks import the installed
   package `layered_gan`.

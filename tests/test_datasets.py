@@ -1,6 +1,6 @@
 """The dataset loaders on miniature copies of each dataset in its exact on-disk layout: splits, shapes and dtypes,
 RGB conversion, the bounding-box crop, categories, and every kind of bad data, which must raise an error naming
-the file rather than be skipped. The chapter (nbs/08_datasets.ipynb) shows the normal cases."""
+the file rather than be skipped. The chapter (nbs/07_datasets.ipynb) shows the normal cases."""
 import random
 
 import numpy as np

@@ -70,6 +70,12 @@ def test_resume_after_kill_equals_uninterrupted_run(tmp_path):
     (["--batch-size", "512"], "larger than the training set"),
     (["--d-c", "7"], "group_size"),
     (["--resume"], "no run to resume"),
+    (["--set", "gamma_mi"], "FIELD=VALUE"),
+    (["--set", "no_such_field=1"], "no_such_field"),
+    (["--set", "model.seg_depth=9"], "seg_depth"),
+    (["--set", "perturb.shift=nan"], "perturb.shift"),
+    (["--set", "model.g_width=0"], "g_width"),
+    (["--n-res", "-1"], "n_res"),
 ])
 def test_bad_train_arguments_exit_2_and_write_nothing(tmp_path, extra, word):
     out = tmp_path / "run"
@@ -114,6 +120,29 @@ def test_train_on_an_image_folder(tmp_path):
     assert r.returncode == 0, r.stderr
     m = json.loads((out / "metrics.json").read_text())
     assert m["n_test"] == 40 and m["fid"] is None and m["nmi"] is None    # no Inception weights, no labels
+
+def test_evaluate_on_a_folder_dataset_and_on_the_validation_split(tmp_path):
+    # a run on the built-in dataset, scored on a user's folder (same resolution) and on its own validation split
+    out = tmp_path / "run"
+    assert run("train", "--out", str(out), "--gan-steps", "2", "--seg-steps", "1", "--no-eval", *TINY).returncode == 0
+    _image_folder(tmp_path / "data", n=12)
+    r = run("evaluate", str(out), "--dataset", "folder", "--data-root", str(tmp_path / "data"), "--json", "--n-fid", "100")
+    assert r.returncode == 0, r.stderr
+    e = json.loads(r.stdout)
+    assert e["n_test"] == 12 and 0 <= e["fg_iou"] <= 1 and e["split"] == "test"
+    r = run("evaluate", str(out), "--split", "val", "--json", "--n-test", "50", "--n-fid", "100", "--no-fid")
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["split"] == "val" and json.loads(r.stdout)["n_test"] == 50
+    r = run("evaluate", str(out), "--split", "val", "--dataset", "folder", "--data-root", str(tmp_path / "data"))
+    assert r.returncode == 2 and "no validation split" in r.stderr, r.stderr
+
+def test_set_reaches_fields_without_a_flag(tmp_path):
+    out = tmp_path / "run"
+    r = run("train", "--out", str(out), "--gan-steps", "2", "--seg-steps", "1", "--no-eval", *TINY,
+            "--set", "epi_hard=true", "--set", "model.bg_downsample=2", "--set", "perturb.scale=-0.3,0")
+    assert r.returncode == 0, r.stderr
+    cfg = json.loads((out / "config.json").read_text())
+    assert cfg["epi_hard"] is True and cfg["model"]["bg_downsample"] == 2 and cfg["perturb"]["scale"] == [-0.3, 0.0]
 
 def test_bad_image_in_folder_is_named(tmp_path):
     _image_folder(tmp_path / "data", bad="zzz.png")
