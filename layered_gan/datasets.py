@@ -483,6 +483,9 @@ class ImageFolderDataset(FileDataset):
         labels, categories = [-1] * len(files), None
         if (base / "labels.csv").is_file():
             labels, categories = read_labels_csv(base / "labels.csv", [(f.name, f.stem) for f in files])
+        elif split_dirs and (root / "labels.csv").is_file():   # one file for all splits: rows 'test/x.jpg' or 'x.jpg'
+            labels, categories = read_labels_csv(root / "labels.csv", [(f"{split}/{f.name}", f.name, f.stem) for f in files],
+                                                 allow_extra=True)
         items = [Item(f, m, c) for f, m, c in zip(files, masks, labels)]
         super().__init__(items, resolution, has_masks, categories, n, seed, transform, name=f"folder {split} split ({base})")
 

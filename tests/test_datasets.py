@@ -161,6 +161,15 @@ def test_categories(tmp_path):
     assert ImageFolderDataset(f, "train", 8).tensors()["labels"].tolist() == [3, 0, 3, 1]
     (f / "labels.csv").write_text("file,category\nimg0,1\nimg1,1\nimg2,0\nimg3,0\n")  # stems work too
     assert ImageFolderDataset(f, "train", 8).tensors()["labels"].tolist() == [1, 1, 0, 0]
+    # one labels.csv at the root of a folder with train/ and test/: used for both splits, by split/name or by name
+    both = tmp_path / "both"
+    make_folder(both / "train", n=4); make_folder(both / "test", n=2)
+    (both / "labels.csv").write_text("file,category\n" + "".join(f"train/img{i}.png,{'ab'[i % 2]}\n" for i in range(4))
+                                     + "test/img0.png,b\ntest/img1.png,a\n")
+    assert ImageFolderDataset(both, "train", 8).tensors()["labels"].tolist() == [0, 1, 0, 1]
+    assert ImageFolderDataset(both, "test", 8).tensors()["labels"].tolist() == [1, 0]
+    (both / "labels.csv").write_text("file,category\ntrain/img0.png,a\n")           # a split's image without a row: named
+    with pytest.raises(DatasetError, match="no category"): ImageFolderDataset(both, "test", 8)
     dogs = make_drc(tmp_path / "dogs", "dogs")
     (dogs / "labels.csv").write_text("file,category\n" + "".join(f"{s}_{j},{j}\n" for s, n in [("train", 3), ("test", 2)] for j in range(n)))
     assert load_dataset("dogs", dogs, "test", 8)["labels"].tolist() == [0, 1]
