@@ -17,8 +17,8 @@ import layered_gan
 
 # %% auto #0
 __all__ = ['DATASETS', 'CHOICES', 'FLAG_NAMES', 'SCORES', 'IMAGE_EXTS', 'CLIError', 'cmd_data', 'field_comments',
-           'add_config_flags', 'config_from_args', 'cmd_train', 'cmd_evaluate', 'cmd_oracle', 'cmd_sample',
-           'cmd_synthesize', 'cmd_publish', 'cmd_segment', 'build_parser', 'main']
+           'add_config_flags', 'config_from_args', 'default_preset', 'print_plan', 'cmd_train', 'cmd_evaluate',
+           'cmd_oracle', 'cmd_sample', 'cmd_synthesize', 'cmd_publish', 'cmd_segment', 'build_parser', 'main']
 
 # %% ../nbs/11_cli.ipynb #797b6a4a
 class CLIError(Exception):
@@ -114,7 +114,8 @@ def config_from_args(args) -> "TrainConfig":
     ch = {path: getattr(args, d) for d, path in args.config_dests.items() if getattr(args, d) is not None}
     ch = {k: tuple(v) if isinstance(v, list) else v for k, v in ch.items()}
     ch["dataset"] = ch.get("dataset", "shapes")
-    preset = args.preset or (ch["dataset"] if ch["dataset"] != "folder" else "cub")
+    import torch
+    preset = args.preset or default_preset(ch["dataset"], torch.cuda.is_available())
     try: return apply_settings(train_config(preset, **ch), args.set or []).validate()
     except (ValueError, TypeError) as e: raise CLIError(str(e)) from None
 
@@ -128,6 +129,26 @@ def _positive(name, v, zero_ok=False):
     if v is not None and (v < 0 or (v == 0 and not zero_ok)):
         raise CLIError(f"{name} must be {'non-negative' if zero_ok else 'positive'}, got {v}")
 
+def default_preset(dataset:str, cuda:bool) -> str:
+    "The preset `train` takes when none is given: the CPU recipe on a CPU; on a GPU the paper's (CUB's for a folder)."
+    if dataset == "shapes" or not cuda: return "shapes"
+    return "cub" if dataset == "folder" else dataset
+
+def print_plan(cfg:"TrainConfig", preset:str, device:str|None):
+    "What `train` is about to do and how long it should take (`estimate_run`); a warning above one hour on a CPU."
+    from layered_gan.runs import estimate_run
+    from layered_gan.training import beyond_paper
+    e = estimate_run(cfg, device)
+    kind = "the paper's method" if not beyond_paper(cfg) else "a CPU recipe with options beyond the paper"
+    dev = device or ("cuda" if __import__("torch").cuda.is_available() else "cpu")
+    print(f"plan: preset {preset} ({kind}), {cfg.dataset}, {cfg.resolution} px, {cfg.rounds} rounds x "
+          f"({cfg.gan_steps} GAN + {cfg.seg_steps} U-Net steps), batch {cfg.batch_size}, on {dev}; estimated "
+          f"{e['total_s'] / 60:,.0f} min ({e['gan_step_s']:.2f} s a GAN step, {e['seg_step_s']:.2f} s a U-Net step)", flush=True)
+    if e["total_s"] > 3600 and not str(dev).startswith("cuda"):
+        print(f"plan: that is {e['total_s'] / 3600:,.1f} hours on this CPU; shorten it with --preset shapes (the CPU recipe), "
+              "--resolution 32, fewer --rounds or --gan-steps, or run on a GPU", flush=True)
+    return e
+
 def cmd_train(args) -> int:
     "Train (or resume) a run."
     for name, v, z in (("--batch-size", args.cfg__batch_size, False), ("--rounds", args.cfg__rounds, False),
@@ -140,6 +161,9 @@ def cmd_train(args) -> int:
     _check_data_root(cfg.dataset, cfg.data_root)
     import torch
     if args.threads: torch.set_num_threads(args.threads)
+    if not args.no_plan and int(os.environ.get("WORLD_SIZE", "1")) == 1:
+        print_plan(cfg, args.preset or default_preset(cfg.dataset, torch.cuda.is_available()), args.device)
+    if args.dry_run: return 0
     from layered_gan.runs import train_run, RunDirError, CheckpointError
     try:
         m = train_run(cfg, args.out, resume=args.resume, overwrite=args.overwrite, ckpt_every=args.ckpt_every,
@@ -350,7 +374,7 @@ def _add_train(sub):
     g.add_argument("--out", default="runs/shapes", help="run folder (default: runs/shapes)")
     g.add_argument("--preset", help="settings preset: shapes (the CPU recipe, with options beyond the paper), "
                                     "shapes-paper (the paper's method at CPU scale), cub, dogs, cars, apc (the paper's "
-                                    "Table C.1); default: the dataset's own")
+                                    "Table C.1); default: shapes on a CPU, the dataset's own on a GPU (cub for a folder)")
     g.add_argument("--resume", action="store_true", help="continue the run in --out from its newest good checkpoint")
     g.add_argument("--overwrite", action="store_true", help="replace the run in --out")
     g.add_argument("--set", action="append", metavar="FIELD=VALUE",
@@ -368,6 +392,8 @@ def _add_train(sub):
     r_.add_argument("--eval-rounds", type=int, default=0, metavar="N",
                     help="also score the networks after every round, with N images for FID (metrics.json: per_round)")
     r_.add_argument("--no-progress", action="store_true", help="no progress bar")
+    r_.add_argument("--no-plan", action="store_true", help="skip the plan printed before training (it times two steps)")
+    r_.add_argument("--dry-run", action="store_true", help="check the settings, print the plan and stop")
     t.set_defaults(func=cmd_train)
 
 def _add_evaluate(sub):

@@ -29,8 +29,8 @@ from .data import to_float
 __all__ = ['CHECKPOINT', 'PREVIOUS', 'RUN_MARKERS', 'SCHEDULE_FIELDS', 'ROUND_SCORES', 'VAL_SCORES', 'CheckpointError',
            'save_figure', 'save_checkpoint', 'load_checkpoint', 'latest_checkpoint', 'load_split', 'has_val_split',
            'evaluate_networks', 'RunDirError', 'holds_run', 'check_compatible', 'init_distributed', 'RunWriter',
-           'train_run', 'replica_divergence', 'RunNetworks', 'networks_from_state', 'load_networks', 'evaluate_run',
-           'oracle_unet']
+           'train_run', 'replica_divergence', 'estimate_run', 'RunNetworks', 'networks_from_state', 'load_networks',
+           'evaluate_run', 'oracle_unet']
 
 # %% ../nbs/08_runs.ipynb #91d5ff90
 CHECKPOINT, PREVIOUS = "checkpoint.pt", "checkpoint_prev.pt"
@@ -331,6 +331,20 @@ def replica_divergence(tr:LayeredGANTrainer) -> float:
     ref = flat.clone(); dist.broadcast(ref, 0)
     d = (flat - ref).abs().max().reshape(1); dist.all_reduce(d, op=dist.ReduceOp.MAX)
     return float(d)
+
+# %% ../nbs/08_runs.ipynb #d09b1d61
+def estimate_run(cfg:TrainConfig, device:str|None=None, steps:int=1) -> dict[str, float]:
+    "Seconds per GAN and U-Net step of `cfg` on `device` (timed on random images) and for its whole schedule."
+    device = torch.device(device or ("cuda" if torch.cuda.is_available() else "cpu"))
+    R = cfg.resolution
+    tr = LayeredGANTrainer(cfg, torch.randint(0, 256, (cfg.batch_size, 3, R, R), dtype=torch.uint8), device)
+    sync = torch.cuda.synchronize if device.type == "cuda" else (lambda: None)
+    def per_step(step):
+        step(); sync(); t0 = time.perf_counter()              # the first step warms up
+        for _ in range(steps): step()
+        sync(); return (time.perf_counter() - t0) / steps
+    gan, seg = per_step(tr.gan_step), per_step(tr.seg_step) if cfg.seg_steps else 0.0
+    return dict(gan_step_s=gan, seg_step_s=seg, total_s=cfg.rounds * (cfg.gan_steps * gan + cfg.seg_steps * seg))
 
 # %% ../nbs/08_runs.ipynb #5eab0440
 @dataclass

@@ -136,6 +136,19 @@ def test_evaluate_on_a_folder_dataset_and_on_the_validation_split(tmp_path):
     r = run("evaluate", str(out), "--split", "val", "--dataset", "folder", "--data-root", str(tmp_path / "data"))
     assert r.returncode == 2 and "no validation split" in r.stderr, r.stderr
 
+def test_plan_is_printed_and_dry_run_writes_nothing(tmp_path):
+    _image_folder(tmp_path / "data", n=12)
+    out = tmp_path / "run"
+    r = run("train", "--dataset", "folder", "--data-root", str(tmp_path / "data"), "--out", str(out), "--dry-run",
+            "--threads", "1")
+    assert r.returncode == 0, r.stderr
+    # on a CPU a folder takes the CPU recipe by default, and the plan says what and how long before anything starts
+    assert "plan: preset shapes (a CPU recipe" in r.stdout and "folder, 32 px, 3 rounds x (800 GAN + 250 U-Net steps)" in r.stdout
+    est = float(r.stdout.split("estimated ")[1].split(" min")[0].replace(",", ""))
+    assert est > 0 and not out.exists()
+    r = run("train", "--preset", "cub", "--resolution", "32", "--out", str(out), "--dry-run", "--threads", "1")
+    assert r.returncode == 0 and "hours on this CPU; shorten it" in r.stdout, r.stdout   # the paper's schedule on a CPU
+
 def test_set_reaches_fields_without_a_flag(tmp_path):
     out = tmp_path / "run"
     r = run("train", "--out", str(out), "--gan-steps", "2", "--seg-steps", "1", "--no-eval", *TINY,
