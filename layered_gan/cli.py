@@ -16,9 +16,9 @@ from pathlib import Path
 import layered_gan
 
 # %% auto #0
-__all__ = ['DATASETS', 'CHOICES', 'FLAG_NAMES', 'SCORES', 'IMAGE_EXTS', 'CLIError', 'cmd_data', 'field_comments',
-           'add_config_flags', 'config_from_args', 'default_preset', 'print_plan', 'cmd_train', 'cmd_evaluate',
-           'cmd_oracle', 'cmd_sample', 'cmd_synthesize', 'cmd_publish', 'cmd_segment', 'build_parser', 'main']
+__all__ = ['DATASETS', 'CHOICES', 'FLAG_NAMES', 'SCORES', 'CLIError', 'cmd_data', 'field_comments', 'add_config_flags',
+           'config_from_args', 'default_preset', 'print_plan', 'cmd_train', 'cmd_evaluate', 'cmd_oracle', 'cmd_sample',
+           'cmd_synthesize', 'cmd_publish', 'cmd_segment', 'build_parser', 'main']
 
 # %% ../nbs/11_cli.ipynb #797b6a4a
 class CLIError(Exception):
@@ -114,6 +114,7 @@ def config_from_args(args) -> "TrainConfig":
     ch = {path: getattr(args, d) for d, path in args.config_dests.items() if getattr(args, d) is not None}
     ch = {k: tuple(v) if isinstance(v, list) else v for k, v in ch.items()}
     ch["dataset"] = ch.get("dataset", "shapes")
+    if ch.get("data_root"): ch["data_root"] = str(Path(ch["data_root"]).expanduser().resolve())   # stored absolute
     import torch
     preset = args.preset or default_preset(ch["dataset"], torch.cuda.is_available())
     try: return apply_settings(train_config(preset, **ch), args.set or []).validate()
@@ -124,6 +125,14 @@ def _check_data_root(dataset:str, root:str|None):
     if dataset == "shapes": return
     if root is None: raise CLIError(f"--data-root is required for --dataset {dataset}")
     if not Path(root).is_dir(): raise CLIError(f"--data-root {root!r}: no such folder")
+
+def _check_device(device:str|None):
+    "A device torch knows and this machine has, or a CLIError naming it."
+    if device is None: return
+    import torch
+    try: d = torch.device(device)
+    except RuntimeError: raise CLIError(f"--device {device!r}: not a device (cpu, cuda, cuda:1, ...)") from None
+    if d.type == "cuda" and not torch.cuda.is_available(): raise CLIError(f"--device {device!r}: this machine has no CUDA GPU")
 
 def _positive(name, v, zero_ok=False):
     if v is not None and (v < 0 or (v == 0 and not zero_ok)):
@@ -157,6 +166,7 @@ def cmd_train(args) -> int:
                        ("--sample-every", args.sample_every, True), ("--threads", args.threads, False),
                        ("--eval-rounds", args.eval_rounds, True)):
         _positive(name, v, z)
+    _check_device(args.device)
     cfg = config_from_args(args)
     _check_data_root(cfg.dataset, cfg.data_root)
     import torch
@@ -207,7 +217,8 @@ def cmd_evaluate(args) -> int:
     except (CheckpointError, RunDirError, ValueError) as e: raise CLIError(str(e)) from None
     if args.out:
         out = Path(args.out); out.parent.mkdir(parents=True, exist_ok=True)
-        tmp = out.with_name(f".{out.name}.tmp"); tmp.write_text(json.dumps(m, indent=1)); os.replace(tmp, out)
+        from layered_gan.runs import write_atomic
+        write_atomic(out, lambda f: f.write(json.dumps(m, indent=1).encode()))
     if args.json: print(json.dumps(m))
     else: print(f"{args.run}:"); _print_table(m)
     return 0
@@ -219,11 +230,8 @@ def cmd_oracle(args) -> int:
     from layered_gan.training import train_config, config_from_dict, override
     _positive("--steps", args.steps); _positive("--threads", args.threads)
     if args.threads: torch.set_num_threads(args.threads)
-    if args.run:
-        f = _run_dir(args.run) / "config.json"
-        if not f.is_file(): raise CLIError(f"{f}: missing, not a run folder")
-        try: cfg = config_from_dict(json.loads(f.read_text()))
-        except (ValueError, TypeError, KeyError) as e: raise CLIError(f"{f}: not a run config ({e})") from None
+    if args.run:                         # the config the checkpoint was trained with, as every other command reads it
+        cfg = _load(args).cfg
     else: cfg = train_config("shapes")
     if args.seed is not None: cfg = override(cfg, seed=args.seed)
     try: m = oracle_unet(cfg, args.steps)
@@ -253,8 +261,8 @@ def cmd_sample(args) -> int:
 # %% ../nbs/11_cli.ipynb #895c886e
 def _write_png(arr, path:Path):
     from PIL import Image
-    tmp = path.with_name(f".{path.name}.tmp")
-    Image.fromarray(arr).save(tmp, format="PNG"); tmp.replace(path)
+    from layered_gan.runs import write_atomic
+    write_atomic(path, lambda f: Image.fromarray(arr).save(f, format="PNG"))
 
 def cmd_synthesize(args) -> int:
     "Write N generated (image, mask) pairs: images/NNNNNN.png, masks/NNNNNN.png (mask = pi, 8 bit)."
@@ -295,34 +303,34 @@ def cmd_publish(args) -> int:
     print(f"copied {', '.join(need + (['samples.png'] if grids else []))} from {run} to {out}")
     return 0
 
-IMAGE_EXTS = (".png", ".jpg", ".jpeg", ".bmp", ".webp", ".tif", ".tiff")
-
 # %% ../nbs/11_cli.ipynb #fc88f2d3
 def cmd_segment(args) -> int:
-    "Masks for a folder of images with a run's U-Net, at each image's own size."
+    "Masks for a folder of images with a run's U-Net, at each image's own size; one image in memory at a time."
     import torch, torch.nn.functional as F
     from PIL import Image
+    from layered_gan.datasets import list_images, open_image, to_rgb, pil_to_tensor, DatasetError
+    from layered_gan.data import to_float
+    if not 0 <= args.threshold <= 1: raise CLIError(f"--threshold must be in [0, 1], got {args.threshold}")  # nan too
     src = Path(args.input)
     if not src.is_dir(): raise CLIError(f"--input {args.input!r}: no such folder")
-    files = sorted(p for p in src.iterdir() if p.suffix.lower() in IMAGE_EXTS)
-    if not files: raise CLIError(f"--input {args.input!r} holds no images ({', '.join(IMAGE_EXTS)})")
+    try: files = list_images(src)      # the training loader's rules: its extensions, hidden files skipped, unique stems
+    except DatasetError as e: raise CLIError(str(e)) from None
     out = Path(args.out)
+    if out.exists() and not out.is_dir(): raise CLIError(f"--out {args.out!r} exists and is not a folder")
     if out.resolve() == src.resolve(): raise CLIError("--out must differ from --input")
     clash = [f.stem for f in files if (out / f"{f.stem}.png").exists()]
     if clash and not args.overwrite: raise CLIError(f"--out {args.out!r} already holds masks ({clash[0]}.png, ...); pass --overwrite")
-    images = []
-    for f in files:                                          # read everything first: a bad file stops before any write
+    for f in files:                     # headers only (no pixels decoded): a file that is not an image stops before any write
         try:
-            with Image.open(f) as im: im.load(); images.append(im.convert("RGB"))
+            with Image.open(f) as im: im.verify()
         except Exception as e: raise CLIError(f"{f}: cannot read the image ({e})") from None
     tr = _load(args)
-    res = tr.cfg.resolution
     out.mkdir(parents=True, exist_ok=True)
-    net = tr.F.eval()
-    for f, im in zip(files, images):
-        x = torch.from_numpy(__import__("numpy").array(im)).permute(2, 0, 1)[None].float() / 127.5 - 1
-        xr = F.interpolate(x, size=(res, res), mode="bilinear", antialias=True, align_corners=False)
-        with torch.no_grad(): p = torch.sigmoid(net(xr.to(tr.device))).cpu()
+    for k, f in enumerate(files):       # decode, predict, write: one image at a time
+        try: x = to_float(pil_to_tensor(to_rgb(open_image(f))))[None]
+        except DatasetError as e: raise CLIError(f"{e} ({k} masks written to {out})") from None
+        xr = F.interpolate(x, size=(tr.cfg.resolution,) * 2, mode="bilinear", antialias=True, align_corners=False)
+        with torch.no_grad(): p = torch.sigmoid(tr.F(xr.to(tr.device))).cpu()
         p = F.interpolate(p, size=x.shape[-2:], mode="bilinear", align_corners=False)[0, 0]
         m = ((p > args.threshold).byte() * 255) if not args.soft else (p * 255).round().byte()
         _write_png(m.numpy(), out / f"{f.stem}.png")
@@ -458,3 +466,5 @@ def main(argv:list[str]|None=None) -> int:
         parser.exit(2, f"layered-gan: error: {e}\n")
     except FloatingPointError as e:
         parser.exit(3, f"layered-gan: training stopped: {e}; the last good checkpoint is kept\n")
+    except KeyboardInterrupt:
+        parser.exit(130, "layered-gan: interrupted; a run keeps its last checkpoint: continue it with --resume\n")

@@ -14,6 +14,7 @@ import time
 import warnings
 from pathlib import Path
 
+import contextlib
 from dataclasses import dataclass
 
 import torch
@@ -26,11 +27,11 @@ from .composition import compose
 from .data import to_float
 
 # %% auto #0
-__all__ = ['CHECKPOINT', 'PREVIOUS', 'RUN_MARKERS', 'SCHEDULE_FIELDS', 'ROUND_SCORES', 'VAL_SCORES', 'CheckpointError',
-           'save_figure', 'save_checkpoint', 'load_checkpoint', 'latest_checkpoint', 'load_split', 'has_val_split',
-           'evaluate_networks', 'RunDirError', 'holds_run', 'check_compatible', 'init_distributed', 'RunWriter',
-           'train_run', 'replica_divergence', 'estimate_run', 'RunNetworks', 'networks_from_state', 'load_networks',
-           'evaluate_run', 'oracle_unet']
+__all__ = ['CHECKPOINT', 'PREVIOUS', 'RUN_MARKERS', 'SCHEDULE_FIELDS', 'ROUND_SCORES', 'VAL_SCORES', 'LOCK', 'CheckpointError',
+           'write_atomic', 'save_figure', 'save_checkpoint', 'load_checkpoint', 'latest_checkpoint', 'load_split',
+           'has_val_split', 'evaluate_networks', 'RunDirError', 'holds_run', 'check_compatible', 'init_distributed',
+           'RunWriter', 'RunLock', 'train_run', 'replica_divergence', 'estimate_run', 'RunNetworks',
+           'networks_from_state', 'load_networks', 'evaluate_run', 'oracle_unet']
 
 # %% ../nbs/08_runs.ipynb #91d5ff90
 CHECKPOINT, PREVIOUS = "checkpoint.pt", "checkpoint_prev.pt"
@@ -39,22 +40,34 @@ RUN_MARKERS = ("config.json", CHECKPOINT, PREVIOUS, "metrics.json")
 class CheckpointError(RuntimeError):
     "A checkpoint file that cannot be used: missing, truncated, corrupted, unsafe or from another config."
 
-def save_figure(fig, path:str|os.PathLike):
-    "Write a figure as PNG atomically: a temporary file, then a rename, so an interrupted run leaves no half image."
+def write_atomic(path:str|os.PathLike, write) -> Path:
+    "Call `write(f)` on a fresh temporary file beside `path` (created exclusively, unpredictable name), then rename it."
+    import tempfile
     path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    fig.savefig(tmp, dpi=100, bbox_inches="tight", format="png")
-    tmp.replace(path)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")   # O_EXCL: no planted link followed
+    os.fchmod(fd, 0o644)                                     # mkstemp's 0600 would hide results from the user's group
+    try:
+        with os.fdopen(fd, "wb") as f:
+            write(f); f.flush(); os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True); raise
+    return path
+
+def save_figure(fig, path:str|os.PathLike):
+    "Write a figure as PNG atomically, so an interrupted run leaves no half image."
+    write_atomic(path, lambda f: fig.savefig(f, dpi=100, bbox_inches="tight", format="png"))
 
 def save_checkpoint(state:dict, path:str|os.PathLike) -> Path:
     "Write `state` atomically to `path`; an existing file there becomes `checkpoint_prev.pt` beside it."
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    with open(tmp, "wb") as f:
+    import tempfile
+    path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.fchmod(fd, 0o644)
+    with os.fdopen(fd, "wb") as f:
         torch.save(state, f)
         f.flush(); os.fsync(f.fileno())
-    if path.exists(): os.replace(path, path.with_name(PREVIOUS))
+    if path.exists(): os.replace(path, path.with_name(PREVIOUS))   # two renames: a kill between them leaves the previous
     os.replace(tmp, path)
     return path
 
@@ -250,6 +263,41 @@ class RunWriter:
         self.checkpoint()
 
 
+# %% ../nbs/08_runs.ipynb #9ad50a39
+LOCK = ".lock"
+
+class RunLock:
+    "One writer per run folder: `.lock` created exclusively, holding the writer's pid and host; a dead writer's lock is taken over."
+    def __init__(self, out:str|os.PathLike): self.out, self.path = Path(out), Path(out) / LOCK
+
+    @staticmethod
+    def _alive(pid:int, host:str) -> bool:
+        import socket
+        if host != socket.gethostname(): return True           # another machine's process: cannot tell, assume alive
+        try: os.kill(pid, 0)
+        except ProcessLookupError: return False
+        except PermissionError: return True
+        return True
+
+    def __enter__(self):
+        import socket
+        if self.out.exists() and not self.out.is_dir(): raise RunDirError(f"{self.out} exists and is not a folder")
+        self.out.mkdir(parents=True, exist_ok=True)
+        for _ in range(3):
+            try: fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+            except FileExistsError:
+                try: pid, host = self.path.read_text().split()
+                except (ValueError, FileNotFoundError): pid, host = "0", socket.gethostname()   # half-written or just freed
+                if self._alive(int(pid), host):
+                    raise RunDirError(f"{self.out} is in use by process {pid} on {host} (lock {self.path}); "
+                                      "wait for it to finish or stop it") from None
+                self.path.unlink(missing_ok=True); continue       # a stale lock of a dead process
+            with os.fdopen(fd, "w") as f: f.write(f"{os.getpid()} {socket.gethostname()}\n")
+            return self
+        raise RunDirError(f"{self.out}: could not take the lock {self.path}")
+
+    def __exit__(self, *exc): self.path.unlink(missing_ok=True)
+
 # %% ../nbs/08_runs.ipynb #51c1aa57
 def _prepare_out(out:Path, resume:bool, overwrite:bool) -> dict|None:
     "Check the run folder against the request; the checkpoint to resume from, or None."
@@ -277,6 +325,12 @@ def train_run(cfg:TrainConfig,            # what to train (ignored on resume but
              ) -> dict:                   # metrics.json's content
     "Train (or resume) a run in a folder; see the table above for what it writes."
     out = Path(out)
+    rank, _ = init_distributed()
+    with RunLock(out) if rank == 0 else contextlib.nullcontext():   # one writer per run folder
+        return _train_run(cfg, out, resume, overwrite, ckpt_every, sample_every, progress, evaluate, n_fid, device,
+                          stop_after, eval_rounds)
+
+def _train_run(cfg, out, resume, overwrite, ckpt_every, sample_every, progress, evaluate, n_fid, device, stop_after, eval_rounds):
     found = _prepare_out(out, resume, overwrite)
     state, cfg = (found[0], check_compatible(config_from_dict(found[0]["config"]), cfg, str(found[1]))) if found else (None, cfg)
     cfg.validate()
@@ -295,8 +349,7 @@ def train_run(cfg:TrainConfig,            # what to train (ignored on resume but
     if state is not None: tr.load_state_dict(state, rng=(world == 1))
     if main:
         (out / "samples").mkdir(parents=True, exist_ok=True)
-        (out / ".config.json.tmp").write_text(json.dumps(config_to_dict(cfg), indent=1))
-        os.replace(out / ".config.json.tmp", out / "config.json")
+        write_atomic(out / "config.json", lambda f: f.write(json.dumps(config_to_dict(cfg), indent=1).encode()))
     w = RunWriter(tr, out, state, main, ckpt_every, sample_every, eval_rounds, stop_after, progress)
     try: run_rounds(tr, w.on_step, w.on_round)
     except _StopRun: return dict(stopped=True, round=tr.round, step=tr.step)
@@ -319,8 +372,7 @@ def _finish(tr:LayeredGANTrainer, out:Path, metrics:dict, w:RunWriter, evaluate:
             same = w.last_eval is not None and w.last_eval[0] == tr.cfg.rounds - 1 and w.eval_rounds == n_fid
             r = w.last_eval[1] if same else evaluate_networks(tr, load_split(tr.cfg, "val"), n_fid=n_fid)
             metrics["val"] = {k: r.get(k) for k in VAL_SCORES}
-    (out / ".metrics.json.tmp").write_text(json.dumps(metrics, indent=1))
-    os.replace(out / ".metrics.json.tmp", out / "metrics.json")
+    write_atomic(out / "metrics.json", lambda f: f.write(json.dumps(metrics, indent=1).encode()))
 
 # %% ../nbs/08_runs.ipynb #1e593a68
 @torch.no_grad()

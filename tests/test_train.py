@@ -93,6 +93,20 @@ def test_existing_run_is_refused_and_kept(tmp_path):
     r = run("train", "--out", str(out), "--resume", "--gan-steps", "2", "--seg-steps", "1", *TINY, "--d-c", "20")
     assert r.returncode == 2 and "different config" in r.stderr and (out / "checkpoint.pt").read_bytes() == before
 
+def test_one_writer_per_run_folder(tmp_path):
+    "A second train (or a --resume) into a folder another process is training is refused, naming the holder."
+    out = tmp_path / "run"
+    args = ["--gan-steps", "300", "--seg-steps", "1", "--no-eval", "--no-plan", *TINY]
+    first = subprocess.Popen(["layered-gan", "train", "--out", str(out), *args], env=ENV,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    t0 = time.time()
+    while not (out / "config.json").exists() and time.time() - t0 < 120: time.sleep(0.05)
+    for extra in ([], ["--resume"], ["--overwrite"]):
+        r = run("train", "--out", str(out), *args, *extra)
+        assert r.returncode == 2 and f"in use by process {first.pid}" in r.stderr, (extra, r.stderr)
+    assert first.wait(timeout=300) == 0, first.stderr.read()[-2000:]
+    assert (out / "checkpoint.pt").is_file() and not (out / ".lock").exists()
+
 def test_two_processes_under_torchrun_stay_in_sync(tmp_path):
     out = tmp_path / "ddp"
     cmd = [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node", "2", "--no-python",
@@ -215,7 +229,7 @@ def test_kill_during_a_checkpoint_write_leaves_a_loadable_checkpoint(tmp_path, w
     cut = tmp_path / "cut"
     r = subprocess.run([sys.executable, "-c", KILLED_IN_SAVE, str(cut), where], env=ENV, capture_output=True, timeout=300)
     assert r.returncode == -signal.SIGKILL, r.stderr[-2000:]
-    assert (cut / ".checkpoint.pt.tmp").exists()                          # the interrupted write
+    assert list(cut.glob(".checkpoint.pt.*.tmp"))                         # the interrupted write (an exclusive temp file)
     sd, path = runs.latest_checkpoint(cut)                                 # still a good checkpoint: the 2nd (step 4)
     assert sd["position"]["step"] == 4, (path, sd["position"])
     cfg = training.train_config("shapes", rounds=1, gan_steps=10, seg_steps=2, n_train=256, **TINY_CFG)
