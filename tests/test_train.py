@@ -39,6 +39,23 @@ def test_tiny_run_end_to_end(tmp_path):
     r = run("segment", str(out), "--input", str(tmp_path / "syn" / "images"), "--out", str(tmp_path / "seg"))
     assert r.returncode == 0, r.stderr
     assert sorted(p.name for p in (tmp_path / "seg").iterdir()) == sorted(p.name for p in (tmp_path / "syn" / "images").iterdir())
+    # segment reads as the training loader does (its reader, so 16-bit PNGs are scaled as in training), hidden files
+    # skipped, two files with one stem refused before anything is written, a bad threshold refused
+    import numpy as np
+    from PIL import Image
+    photos = tmp_path / "photos"; photos.mkdir()
+    grad = (np.linspace(0, 65535, 48 * 40).reshape(40, 48)).astype(np.uint16)
+    Image.fromarray(grad).save(photos / "deep.png")
+    (photos / ".hidden.png").write_bytes(b"not an image")
+    r = run("segment", str(out), "--input", str(photos), "--out", str(tmp_path / "m16"))
+    assert r.returncode == 0, r.stderr
+    assert sorted(p.name for p in (tmp_path / "m16").iterdir()) == ["deep.png"]
+    Image.fromarray(np.zeros((8, 8, 3), np.uint8)).save(photos / "deep.jpg")
+    r = run("segment", str(out), "--input", str(photos), "--out", str(tmp_path / "m2"))
+    assert r.returncode == 2 and "deep" in r.stderr and not (tmp_path / "m2").exists(), r.stderr
+    for bad in ("nan", "2", "-1"):
+        r = run("segment", str(out), "--input", str(photos), "--out", str(tmp_path / "m3"), "--threshold", bad)
+        assert r.returncode == 2 and "--threshold" in r.stderr
 
 def test_resume_after_kill_equals_uninterrupted_run(tmp_path):
     args = ["--gan-steps", "40", "--seg-steps", "10", "--ckpt-every", "2", "--no-eval", *TINY]
