@@ -158,6 +158,7 @@ def print_plan(cfg:"TrainConfig", preset:str, device:str|None):
               "--resolution 32, fewer --rounds or --gan-steps, or run on a GPU", flush=True)
     return e
 
+# %% ../nbs/11_cli.ipynb #61f60d99
 def cmd_train(args) -> int:
     "Train (or resume) a run."
     for name, v, z in (("--batch-size", args.cfg__batch_size, False), ("--rounds", args.cfg__rounds, False),

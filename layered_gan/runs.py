@@ -91,6 +91,7 @@ def load_checkpoint(path:str|os.PathLike) -> dict:
     if missing: raise CheckpointError(f"{path}: not a layered-gan checkpoint (missing {', '.join(missing)})")
     return sd
 
+# %% ../nbs/08_runs.ipynb #d1ef4ec2
 def latest_checkpoint(run_dir:str|os.PathLike) -> tuple[dict, Path]:
     "The newest loadable checkpoint of a run: `checkpoint.pt`, else (with a warning) `checkpoint_prev.pt`."
     run_dir = Path(run_dir)
@@ -330,6 +331,7 @@ def train_run(cfg:TrainConfig,            # what to train (ignored on resume but
         return _train_run(cfg, out, resume, overwrite, ckpt_every, sample_every, progress, evaluate, n_fid, device,
                           stop_after, eval_rounds)
 
+# %% ../nbs/08_runs.ipynb #dc3d2756
 def _train_run(cfg, out, resume, overwrite, ckpt_every, sample_every, progress, evaluate, n_fid, device, stop_after, eval_rounds):
     found = _prepare_out(out, resume, overwrite)
     state, cfg = (found[0], check_compatible(config_from_dict(found[0]["config"]), cfg, str(found[1]))) if found else (None, cfg)
