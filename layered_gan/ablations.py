@@ -9,7 +9,8 @@ Docs: https://layered-gan.github.io/layered-gan/ablations.html.md"""
 __all__ = ['NO_PERTURB', 'ABLATIONS', 'PAPER_TABLE1', 'PAPER_SEEDS', 'SHIP_GENERATOR', 'SCORES', 'EXPLORER_SETTINGS',
            'ablation_preset', 'ablation_config', 'prior_entropy', 'run_ablation', 'publish_ablation', 'load_generator',
            'decomposition_shares', 'load_results', 'results_frame', 'seed_summary', 'rounds_frame', 'show_grids',
-           'markdown_table', 'run_ablations', 'ablate_arguments', 'main_ablate', 'ablate_command', 'GeneratorExplorer']
+           'seeds_table', 'markdown_table', 'run_ablations', 'ablate_arguments', 'main_ablate', 'ablate_command',
+           'GeneratorExplorer']
 
 # %% ../nbs/10_ablations.ipynb #0b3d4b97
 import argparse, json, math, os, platform, shutil, sys, time, warnings
@@ -171,6 +172,18 @@ def show_grids(root:str|os.PathLike, names, ncols:int=2, width:float=7.0):
     return fig
 
 # %% ../nbs/10_ablations.ipynb #41aece6a
+def seeds_table(res:dict, table:str="paper_mi") -> str:
+    "Settings run with several seeds, as a Markdown table of mean ± standard deviation (the README's second table)."
+    s = seed_summary(res, table)
+    if not len(s): return ""
+    pm = lambda col, f: [f"{m:{f}} ± {d:{f}}" for m, d in zip(s[(col, "mean")], s[(col, "std")].fillna(0))]
+    cols = {"fg IoU": pm("fg_iou", ".3f"), "shapes-FID": pm("fid", ",.0f"), "bg-shapes-FID": pm("bg_fid", ",.0f"),
+            "mask coverage": pm("coverage", ".3f"), "border coverage": pm("border_coverage", ".3f"), "NMI": pm("nmi", ".3f"),
+            "seeds": [str(n) for n in s[("n", "seeds")]]}
+    lines = ["| setting | " + " | ".join(cols) + " |", "|---" * (len(cols) + 1) + "|"]
+    for k, name in enumerate(s.index): lines.append(f"| `{name}` | " + " | ".join(v[k] for v in cols.values()) + " |")
+    return "\n".join(lines)
+
 def markdown_table(res:dict) -> str:
     "Every run of a results file as a Markdown table (the README's)."
     df = results_frame(res)
@@ -270,7 +283,7 @@ def ablate_command(a:argparse.Namespace, ap:argparse.ArgumentParser):
         for n, (t, ch) in ABLATIONS.items(): print(f"{n:<20}{ablation_preset(n):<14}{','.join(t):<34}{ch or '(the preset)'}")
         return 0
     if a.table:
-        try: print(markdown_table(load_results(a.out)))
+        try: print(markdown_table(load_results(a.out))); print(); print(seeds_table(load_results(a.out)))
         except FileNotFoundError as e: ap.error(str(e))
         return 0
     for n in a.only or []:
