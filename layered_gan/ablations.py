@@ -337,13 +337,13 @@ class GeneratorExplorer:
     def update(self, *_):
         import matplotlib.pyplot as plt
         from IPython.display import display
-        from layered_gan.composition import layer_grid
+        from layered_gan.composition import layer_grid, title_grid
         xb, xf, pi, x = self.layers()
         self.coverage = float(pi.mean())
         self.out.clear_output(wait=True)
         with self.out:
             fig = layer_grid(xb, xf, pi, x, n=self.n)
-            fig.suptitle(f"{self.setting.value}, c = {self.c.value}: mask coverage {self.coverage:.2f}", fontsize=9, y=1.03)
+            title_grid(fig, f"{self.setting.value}, c = {self.c.value}: mask coverage {self.coverage:.2f}")
             display(fig); plt.close(fig)     # shown whatever the kernel's matplotlib backend, and not kept open
 
     def _ipython_display_(self):

@@ -10,8 +10,8 @@ import torch
 from torch import Tensor
 
 # %% auto #0
-__all__ = ['DECOMPOSITIONS', 'LAYER_TITLES', 'compose', 'decompose', 'to_image', 'layer_grid', 'mask_border_coverage',
-           'diagnose_masks', 'mask_verdict', 'CompositionExplorer']
+__all__ = ['DECOMPOSITIONS', 'LAYER_TITLES', 'compose', 'decompose', 'to_image', 'layer_grid', 'title_grid',
+           'mask_border_coverage', 'diagnose_masks', 'mask_verdict', 'CompositionExplorer']
 
 # %% ../nbs/01_composition.ipynb #d4118724
 def compose(xb:Tensor, # background, (B,3,H,W) in [-1,1]
@@ -66,6 +66,11 @@ def layer_grid(xb:Tensor, xf:Tensor, pi:Tensor, # layers, (B,3,H,W), (B,3,H,W), 
     axs[0, 0].figure.tight_layout(pad=0.2)
     return axs[0, 0].figure
 
+def title_grid(fig, title:str):
+    "A title above a layer grid's column titles (a fixed gap in inches, whatever the number of rows), never over them."
+    fig.suptitle(title, fontsize=9, y=1 + 0.3 / fig.get_figheight())
+    return fig
+
 # %% ../nbs/01_composition.ipynb #7d7e54cf
 def mask_border_coverage(pi:Tensor) -> Tensor:
     "Mean of the mask over the one-pixel frame of the image, per item: (B,1,H,W) -> (B,)."
@@ -114,8 +119,8 @@ class CompositionExplorer:
         self.out.clear_output(wait=True)
         with self.out:
             fig = layer_grid(self.layers["xb"], self.layers["xf"], self.layers["pi"], self.composed, n=1)
-            fig.suptitle(f"{self.kind.value}: coverage {self.diagnosis['coverage']:.2f}, "
-                         f"border {self.diagnosis['border_coverage']:.2f}", fontsize=9, y=1.05)
+            title_grid(fig, f"{self.kind.value}: coverage {self.diagnosis['coverage']:.2f}, "
+                            f"border {self.diagnosis['border_coverage']:.2f}")
             plt.show()
 
     def _ipython_display_(self):

@@ -17,7 +17,7 @@ import torch.nn.functional as F
 from torch import Tensor, nn
 from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
 
-from .composition import compose, mask_border_coverage, layer_grid, mask_verdict
+from .composition import compose, mask_border_coverage, layer_grid, mask_verdict, title_grid
 from .perturbation import PerturbConfig, perturbed_compose
 from .models import ModelConfig, model_config, sample_codes, build_networks, eval_mode
 from .data import to_float
@@ -533,7 +533,7 @@ def sample_grid(tr:LayeredGANTrainer, codes=None, n:int=6, title:str|None=None):
     codes = codes if codes is not None else sample_codes(n, tr.cfg.model, torch.Generator(tr.device).manual_seed(0), tr.device)
     with torch.no_grad(), eval_mode(tr.sampler) as s: xb, xf, pi = s(codes)
     fig = layer_grid(xb.cpu(), xf.cpu(), pi.cpu(), n=len(xb))
-    if title: fig.suptitle(title, fontsize=9, y=1.01)
+    if title: title_grid(fig, title)
     return fig
 
 class LiveView:
