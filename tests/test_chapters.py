@@ -32,8 +32,12 @@ def test_no_code_cell_over_60_lines():
     assert not long, long
 
 def test_no_link_outside_the_repository():
-    root = NBS.parent
-    out = [str(p.relative_to(root)) for p in [*NBS.glob("*.ipynb"), root / "README.md"] if "../shared" in p.read_text()]
+    "Every relative path a chapter or the README mentions (`../x`) names something inside the repository."
+    root, out = NBS.parent.resolve(), []
+    for p in [*NBS.glob("*.ipynb"), root / "README.md"]:
+        for rel in re.findall(r"(?<![\w.])((?:\.\./)+[\w./-]+)", p.read_text()):
+            target = (p.parent / rel.rstrip(".")).resolve()
+            if not (target.is_relative_to(root) and target.exists()): out.append(f"{p.name}: {rel}")
     assert not out, out
 
 def test_readme_lists_the_chapters_in_the_order_of_the_landing_page():
