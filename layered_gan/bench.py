@@ -218,6 +218,11 @@ def bench_command(a:argparse.Namespace, ap:argparse.ArgumentParser):
     "Run `layered-gan bench` with parsed arguments (`ap.error` for bad ones: exit 2)."
     if a.batch is not None and min(a.batch) < 1: ap.error(f"--batch must be positive, got {min(a.batch)}")
     if a.repeat is not None and a.repeat < 1: ap.error(f"--repeat must be positive, got {a.repeat}")
+    if a.threads is not None and a.threads < 1: ap.error(f"--threads must be positive, got {a.threads}")
+    if a.device is not None:
+        try: dev = torch.device(a.device)
+        except RuntimeError: ap.error(f"--device {a.device!r}: not a device (cpu, cuda, cuda:1, ...)")
+        if dev.type == "cuda" and not torch.cuda.is_available(): ap.error(f"--device {a.device!r}: this machine has no CUDA GPU")
     if a.threads: torch.set_num_threads(a.threads)
     if a.layers: return _main_layers(a)
     res = run_bench(a.quick, a.device, tuple(a.resolutions), tuple(a.models), tuple(a.batch or ()), a.repeat, a.channels_last, a.compile)

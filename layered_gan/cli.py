@@ -16,31 +16,50 @@ from pathlib import Path
 import layered_gan
 
 # %% auto #0
-__all__ = ['DATASETS', 'CHOICES', 'FLAG_NAMES', 'SCORES', 'CLIError', 'cmd_data', 'field_comments', 'add_config_flags',
-           'config_from_args', 'default_preset', 'print_plan', 'cmd_train', 'cmd_evaluate', 'cmd_oracle', 'cmd_sample',
-           'cmd_synthesize', 'cmd_publish', 'cmd_segment', 'build_parser', 'main']
+__all__ = ['DATASETS', 'CHOICES', 'FLAG_NAMES', 'SCORES', 'CLIError', 'RunStopped', 'out_path', 'cmd_data', 'cmd_make_folder',
+           'field_comments', 'add_config_flags', 'config_from_args', 'default_preset', 'print_plan', 'cmd_train',
+           'cmd_evaluate', 'cmd_oracle', 'cmd_sample', 'cmd_synthesize', 'cmd_publish', 'cmd_segment', 'OneLineParser',
+           'build_parser', 'main']
 
 # %% ../nbs/11_cli.ipynb #797b6a4a
 class CLIError(Exception):
     "A bad argument or input: printed as `layered-gan: error: ...`, exit code 2."
 
+class RunStopped(Exception):
+    "Training stopped before its end (Ctrl-C, a diverging loss): printed with what is kept; exit code `code`."
+    def __init__(self, code:int, message:str): super().__init__(message); self.code = code
+
+def out_path(arg:str|None, flag:str, kind:str="file") -> Path|None:
+    "An output path checked before any work: not empty, not of the other kind, under a writable folder (made if missing)."
+    if arg is None: return None
+    if not str(arg).strip(): raise CLIError(f"{flag} must name a {kind}, got {arg!r}")
+    p = Path(arg)
+    if kind == "file" and p.is_dir(): raise CLIError(f"{flag} {arg!r} is a directory, not a file")
+    if kind == "folder" and p.exists() and not p.is_dir(): raise CLIError(f"{flag} {arg!r} exists and is not a folder")
+    q = p.parent if kind == "file" else p
+    while not q.exists() and q != q.parent: q = q.parent           # the nearest folder that exists
+    if not q.is_dir(): raise CLIError(f"{flag} {arg!r}: {q} is a file, not a folder")
+    if not os.access(q, os.W_OK | os.X_OK): raise CLIError(f"{flag} {arg!r}: cannot write in {q}")
+    return p
+
 def _png_path(arg:str|None, name:str) -> Path|None:
     if arg is None: return None
-    p = Path(arg)
-    if p.suffix.lower() != ".png": raise CLIError(f"{name} must be a .png file, got {arg!r}")
-    if p.exists() and p.is_dir(): raise CLIError(f"{name} is a directory: {arg!r}")
-    return p
+    if Path(arg).suffix.lower() != ".png": raise CLIError(f"{name} must be a .png file, got {arg!r}")
+    return out_path(arg, name, "file")
 
 def _save_figure(fig, path:Path):
     from layered_gan.runs import save_figure                   # imported late: `--help` stays fast
     save_figure(fig, path)
 
+# %% ../nbs/11_cli.ipynb #994f7927
 def cmd_data(args) -> int:
     "Print the statistics of the built-in dataset; optionally draw its category grid and the decompositions."
     import torch
     from layered_gan.data import ShapesDataset, mask_stats, show_category_grid, N_CATEGORIES
     from layered_gan.composition import decompose, layer_grid, DECOMPOSITIONS
     if args.n < 1: raise CLIError(f"--n must be positive, got {args.n}")
+    if args.per_class < 1: raise CLIError(f"--per-class must be positive, got {args.per_class}")
+    if not 0 <= args.index < args.n: raise CLIError(f"--index must be in [0, --n) = [0, {args.n}), got {args.index}")
     grid, dec = _png_path(args.grid, "--grid"), _png_path(args.decompositions, "--decompositions")
     ds = ShapesDataset(args.split, args.resolution, n=args.n, seed=args.seed)
     st = mask_stats(ds.masks)
@@ -58,6 +77,19 @@ def cmd_data(args) -> int:
         cat = lambda key: torch.cat([r[key][:1] for r in rows])
         _save_figure(layer_grid(cat("xb"), cat("xf"), cat("pi"), n=len(DECOMPOSITIONS), row_labels=list(DECOMPOSITIONS)), dec)
         print(f"wrote {dec}")
+    return 0
+
+def cmd_make_folder(args) -> int:
+    "Write one of the datasets chapter's generated folder datasets."
+    from layered_gan.datasets import make_folder_dataset, DatasetError
+    sizes = {"train": args.n_train, "val": args.n_val, "test": args.n_test}
+    for k, v in sizes.items(): _positive(f"--n-{k}", v)
+    out = out_path(args.out, "--out", "folder")
+    if out.exists() and any(out.iterdir()): raise CLIError(f"--out {args.out!r} is not empty; choose a new folder")
+    if args.photos is not None and not Path(args.photos).is_dir(): raise CLIError(f"--photos {args.photos!r}: no such folder")
+    try: info = make_folder_dataset(out, args.kind, args.seed, args.resolution, sizes, args.photos)
+    except (ValueError, DatasetError) as e: raise CLIError(str(e)) from None
+    print(f"wrote {out}: {info['description']}, {args.resolution} px, " + ", ".join(f"{k} {v}" for k, v in sizes.items()))
     return 0
 
 # %% ../nbs/11_cli.ipynb #4d1ebcdb
@@ -122,7 +154,10 @@ def config_from_args(args) -> "TrainConfig":
 
 # %% ../nbs/11_cli.ipynb #3fb2c1fe
 def _check_data_root(dataset:str, root:str|None):
-    if dataset == "shapes": return
+    if dataset == "shapes":
+        if root is not None: raise CLIError(f"--data-root {root!r}: the built-in shapes dataset is generated, not read; "
+                                            "drop --data-root, or pass --dataset folder for a folder of images")
+        return
     if root is None: raise CLIError(f"--data-root is required for --dataset {dataset}")
     if not Path(root).is_dir(): raise CLIError(f"--data-root {root!r}: no such folder")
 
@@ -133,6 +168,15 @@ def _check_device(device:str|None):
     try: d = torch.device(device)
     except RuntimeError: raise CLIError(f"--device {device!r}: not a device (cpu, cuda, cuda:1, ...)") from None
     if d.type == "cuda" and not torch.cuda.is_available(): raise CLIError(f"--device {device!r}: this machine has no CUDA GPU")
+
+def _check_memory(cfg:"TrainConfig", device:str|None):
+    "Refuse, before anything is allocated, a model whose estimated training memory exceeds what the machine has free."
+    from layered_gan.runs import memory_estimate, available_memory
+    m, free = memory_estimate(cfg), available_memory(device)
+    if free is not None and m["bytes"] > free:
+        raise CLIError(f"this model needs about {m['bytes'] / 2**30:,.1f} GiB to train ({m['params'] / 1e6:,.1f} M parameters, "
+                       f"batch {cfg.batch_size}, {cfg.resolution} px) and {free / 2**30:,.1f} GiB are free: lower "
+                       "--batch-size, --resolution or the widths")
 
 def _positive(name, v, zero_ok=False):
     if v is not None and (v < 0 or (v == 0 and not zero_ok)):
@@ -145,14 +189,16 @@ def default_preset(dataset:str, cuda:bool) -> str:
 
 def print_plan(cfg:"TrainConfig", preset:str, device:str|None):
     "What `train` is about to do and how long it should take (`estimate_run`); a warning above one hour on a CPU."
-    from layered_gan.runs import estimate_run
+    import torch
+    from layered_gan.runs import estimate_run, memory_estimate
     from layered_gan.training import beyond_paper
-    e = estimate_run(cfg, device)
+    e, mem = estimate_run(cfg, device), memory_estimate(cfg)
     kind = "the paper's method" if not beyond_paper(cfg) else "a CPU recipe with options beyond the paper"
-    dev = device or ("cuda" if __import__("torch").cuda.is_available() else "cpu")
+    dev = device or ("cuda" if torch.cuda.is_available() else "cpu")
     print(f"plan: preset {preset} ({kind}), {cfg.dataset}, {cfg.resolution} px, {cfg.rounds} rounds x "
           f"({cfg.gan_steps} GAN + {cfg.seg_steps} U-Net steps), batch {cfg.batch_size}, on {dev}; estimated "
-          f"{e['total_s'] / 60:,.0f} min ({e['gan_step_s']:.2f} s a GAN step, {e['seg_step_s']:.2f} s a U-Net step)", flush=True)
+          f"{e['total_s'] / 60:,.0f} min ({e['gan_step_s']:.2f} s a GAN step, {e['seg_step_s']:.2f} s a U-Net step), "
+          f"about {mem['bytes'] / 2**30:,.1f} GiB of memory", flush=True)
     if e["total_s"] > 3600 and not str(dev).startswith("cuda"):
         print(f"plan: that is {e['total_s'] / 3600:,.1f} hours on this CPU; shorten it with --preset shapes (the CPU recipe), "
               "--resolution 32, fewer --rounds or --gan-steps, or run on a GPU", flush=True)
@@ -167,9 +213,13 @@ def cmd_train(args) -> int:
                        ("--sample-every", args.sample_every, True), ("--threads", args.threads, False),
                        ("--eval-rounds", args.eval_rounds, True)):
         _positive(name, v, z)
+    if not args.no_eval and args.n_fid < 2: raise CLIError(f"--n-fid must be at least 2 (FID compares two sets), got {args.n_fid}")
+    if args.eval_rounds == 1: raise CLIError("--eval-rounds is the FID sample size of each round: 0 (off) or at least 2, got 1")
+    out_path(args.out, "--out", "folder")
     _check_device(args.device)
     cfg = config_from_args(args)
     _check_data_root(cfg.dataset, cfg.data_root)
+    _check_memory(cfg, args.device)
     import torch
     if args.threads: torch.set_num_threads(args.threads)
     if not args.no_plan and int(os.environ.get("WORLD_SIZE", "1")) == 1:
@@ -181,11 +231,22 @@ def cmd_train(args) -> int:
                       sample_every=args.sample_every, progress=not args.no_progress, n_fid=args.n_fid,
                       evaluate=not args.no_eval, device=args.device, eval_rounds=args.eval_rounds)
     except (RunDirError, CheckpointError, ValueError) as e: raise CLIError(str(e)) from None
+    except (KeyboardInterrupt, FloatingPointError) as e: raise _stopped(e, args.out) from None
     if int(os.environ.get("RANK", "0")) != 0: return 0          # under torchrun, process 0 reports
     print(f"wrote {args.out}: checkpoint.pt, samples/, losses.png, metrics.json ({m['wall_s']:.0f} s)")
     if not args.no_eval: _print_table(m)
     return 0
 
+def _stopped(e:BaseException, out:str) -> RunStopped:
+    "What an interrupted or diverged run keeps, and what to do next."
+    what = "interrupted" if isinstance(e, KeyboardInterrupt) else f"training stopped: {e}"
+    if (Path(out) / "checkpoint.pt").exists():
+        tail = (f"the last checkpoint in {out} is kept; continue with: layered-gan train --out {out} --resume"
+                if isinstance(e, KeyboardInterrupt) else f"the last good checkpoint in {out} is kept")
+    else: tail = f"it stopped before its first checkpoint, so {out} keeps nothing of it: start it again"
+    return RunStopped(130 if isinstance(e, KeyboardInterrupt) else 3, f"{what}; {tail}")
+
+# %% ../nbs/11_cli.ipynb #76b62603
 SCORES = ("fg_iou", "acc", "miou", "iou_per_image", "dice_per_image", "fid", "bg_fid", "nmi", "coverage", "border_coverage")
 
 def _print_table(m:dict):
@@ -212,12 +273,14 @@ def cmd_evaluate(args) -> int:
     import json, os
     from layered_gan.runs import evaluate_run, CheckpointError, RunDirError
     _positive("--n-test", args.n_test); _positive("--n-fid", args.n_fid)
+    if not args.no_fid and args.n_fid < 2: raise CLIError(f"--n-fid must be at least 2 (FID compares two sets), got {args.n_fid}")
+    out = out_path(args.out, "--out", "file")                  # checked before the evaluation, not after it
     if args.dataset is not None: _check_data_root(args.dataset, args.data_root)
     try: m = evaluate_run(_run_dir(args.run), args.dataset, args.data_root, n_test=args.n_test, n_fid=args.n_fid,
                           fid=not args.no_fid, split=args.split)
     except (CheckpointError, RunDirError, ValueError) as e: raise CLIError(str(e)) from None
-    if args.out:
-        out = Path(args.out); out.parent.mkdir(parents=True, exist_ok=True)
+    if out is not None:
+        out.parent.mkdir(parents=True, exist_ok=True)
         from layered_gan.runs import write_atomic
         write_atomic(out, lambda f: f.write(json.dumps(m, indent=1).encode()))
     if args.json: print(json.dumps(m))
@@ -269,7 +332,7 @@ def cmd_synthesize(args) -> int:
     "Write N generated (image, mask) pairs: images/NNNNNN.png, masks/NNNNNN.png (mask = pi, 8 bit)."
     import torch
     _positive("--n", args.n)
-    out = Path(args.out)
+    out = out_path(args.out, "--out", "folder")
     if out.exists() and any(out.iterdir()) and not args.overwrite:
         raise CLIError(f"--out {args.out!r} is not empty; pass --overwrite to write into it")
     tr = _load(args)
@@ -294,11 +357,14 @@ def cmd_publish(args) -> int:
     "Copy a run's small result files (config, metrics, loss curves, last sample grid) into a folder, e.g. data/results/NAME."
     import shutil
     run = _run_dir(args.run)
+    out = out_path(args.out, "out", "folder")
+    if out.resolve() == run.resolve() or run.resolve() in out.resolve().parents:
+        raise CLIError(f"out {args.out!r} lies in the run folder {args.run!r}: publish to a folder outside it")
     need = ["config.json", "metrics.json", "losses.png"]
     missing = [f for f in need if not (run / f).is_file()]
     if missing: raise CLIError(f"{run} is not a finished run (missing {', '.join(missing)})")
     grids = sorted((run / "samples").glob("round*_step*.png"), key=lambda p: (int(p.name[5:p.name.index("_")]), p.name))
-    out = Path(args.out); out.mkdir(parents=True, exist_ok=True)
+    out.mkdir(parents=True, exist_ok=True)
     for f in need: shutil.copyfile(run / f, out / f)
     if grids: shutil.copyfile(grids[-1], out / "samples.png")
     print(f"copied {', '.join(need + (['samples.png'] if grids else []))} from {run} to {out}")
@@ -316,8 +382,7 @@ def cmd_segment(args) -> int:
     if not src.is_dir(): raise CLIError(f"--input {args.input!r}: no such folder")
     try: files = list_images(src)      # the training loader's rules: its extensions, hidden files skipped, unique stems
     except DatasetError as e: raise CLIError(str(e)) from None
-    out = Path(args.out)
-    if out.exists() and not out.is_dir(): raise CLIError(f"--out {args.out!r} exists and is not a folder")
+    out = out_path(args.out, "--out", "folder")
     if out.resolve() == src.resolve(): raise CLIError("--out must differ from --input")
     clash = [f.stem for f in files if (out / f"{f.stem}.png").exists()]
     if clash and not args.overwrite: raise CLIError(f"--out {args.out!r} already holds masks ({clash[0]}.png, ...); pass --overwrite")
@@ -339,9 +404,13 @@ def cmd_segment(args) -> int:
     return 0
 
 # %% ../nbs/11_cli.ipynb #5d408ea3
+class OneLineParser(argparse.ArgumentParser):
+    "argparse with its errors on one line, pointing to --help, instead of the usage block (subparsers inherit it)."
+    def error(self, message): self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
 def build_parser() -> argparse.ArgumentParser:
     "The `layered-gan` argument parser, with one subparser per subcommand."
-    p = argparse.ArgumentParser(prog="layered-gan", description="Layered GANs that learn to segment foreground from background.")
+    p = OneLineParser(prog="layered-gan", description="Layered GANs that learn to segment foreground from background.")
     p.add_argument("--version", action="version", version=f"layered-gan {layered_gan.__version__}")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for add in (_add_data, _add_module_commands, _add_train, _add_evaluate, _add_inference): add(sub)
@@ -359,6 +428,17 @@ def _add_data(sub):
     d.add_argument("--decompositions", metavar="PNG", help="write the four decompositions of one image")
     d.add_argument("--index", type=int, default=2, help="image shown in --decompositions (default: 2)")
     d.set_defaults(func=cmd_data)
+    mf = sub.add_parser("make-folder", help="write a generated folder dataset (photo or texture backgrounds) from a seed",
+                        description="Write train/, val/ and test/ image folders with masks, from a seed (datasets chapter).")
+    mf.add_argument("kind", choices=["photo", "texture"], help="photo: objects over crops of real photographs; "
+                    "texture: objects over smooth procedural textures")
+    mf.add_argument("--out", required=True, help="folder to write (must be new or empty)")
+    mf.add_argument("--seed", type=int, default=0, help="seed (default: 0)")
+    mf.add_argument("--resolution", type=int, default=64, help="image side in pixels (default: 64)")
+    for s, n in (("train", 4000), ("val", 500), ("test", 500)):
+        mf.add_argument(f"--n-{s}", type=int, default=n, help=f"{s} items (default: {n})")
+    mf.add_argument("--photos", metavar="DIR", help="folder of photographs for photo backgrounds (default: the bundled ones)")
+    mf.set_defaults(func=cmd_make_folder)
 
 def _add_module_commands(sub):
     "Commands whose arguments live with their module (metrics, performance and ablations chapters)."
@@ -366,7 +446,7 @@ def _add_module_commands(sub):
     from layered_gan.bench import bench_arguments, bench_command
     from layered_gan.ablations import ablate_arguments, ablate_command
     for name, add, run, help_ in (
-            ("train-features", train_features_arguments, lambda a, ap: train_features_command(a, ap) and 0,
+            ("train-features", train_features_arguments, lambda a, ap: train_features_command(a, ap) and 0,   # its scores: printed
              "train the small feature network behind shapes-FID (metrics chapter)"),
             ("bench", bench_arguments, bench_command, "time the training steps against the machine's matmul ceiling"),
             ("ablate", ablate_arguments, ablate_command, "run the ablations of Tables 1-3 on the built-in dataset")):
@@ -465,7 +545,7 @@ def main(argv:list[str]|None=None) -> int:
         return args.func(args)
     except CLIError as e:
         parser.exit(2, f"layered-gan: error: {e}\n")
-    except FloatingPointError as e:
-        parser.exit(3, f"layered-gan: training stopped: {e}; the last good checkpoint is kept\n")
+    except RunStopped as e:
+        parser.exit(e.code, f"layered-gan: {e}\n")
     except KeyboardInterrupt:
-        parser.exit(130, "layered-gan: interrupted; a run keeps its last checkpoint: continue it with --resume\n")
+        parser.exit(130, "layered-gan: interrupted\n")

@@ -7,8 +7,10 @@ Docs: https://layered-gan.github.io/layered-gan/datasets.html.md"""
 # %% ../nbs/07_datasets.ipynb #4a2e1c5d
 from __future__ import annotations
 import csv
+import json
 import os
 import random
+import shutil
 import warnings
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -24,11 +26,12 @@ from .metrics import resize_center_crop, prepare_eval_batch
 from .data import to_float
 
 # %% auto #0
-__all__ = ['IMAGE_EXTENSIONS', 'SPLITS', 'DRC_LAYOUTS', 'DATASETS', 'DatasetError', 'DatasetNotFoundError', 'open_image',
-           'to_rgb', 'pil_to_tensor', 'read_image', 'read_mask', 'box_crop', 'prepare_item', 'Item', 'subset',
-           'load_item', 'FileDataset', 'read_id_table', 'cub_split_ids', 'CUBDataset', 'read_index', 'read_labels_csv',
-           'DRCDataset', 'StanfordDogsDataset', 'StanfordCarsDataset', 'apc_split_scenes', 'APCDataset', 'list_images',
-           'ImageFolderDataset', 'load_dataset']
+__all__ = ['IMAGE_EXTENSIONS', 'SPLITS', 'DRC_LAYOUTS', 'DATASETS', 'FOLDER_KINDS', 'FOLDER_SIZES', 'DatasetError',
+           'DatasetNotFoundError', 'open_image', 'to_rgb', 'pil_to_tensor', 'read_image', 'read_mask', 'box_crop',
+           'prepare_item', 'Item', 'subset', 'load_item', 'FileDataset', 'read_id_table', 'cub_split_ids', 'CUBDataset',
+           'read_index', 'read_labels_csv', 'DRCDataset', 'StanfordDogsDataset', 'StanfordCarsDataset',
+           'apc_split_scenes', 'APCDataset', 'list_images', 'ImageFolderDataset', 'load_dataset', 'bundled_photos',
+           'render_folder_item', 'make_folder_dataset']
 
 # %% ../nbs/07_datasets.ipynb #b3698fe1
 class DatasetError(ValueError):
@@ -136,8 +139,9 @@ def subset(n_total:int,      # items in the split
            n:int|None,       # items wanted; None: all
            seed:int=0,       # seed of the draw
           ) -> list[int]:    # sorted indices
-    "Indices of `n` of `n_total` items drawn without replacement from `seed`, in order (all of them if n is None or larger)."
-    if n is None or n >= n_total: return list(range(n_total))
+    "Indices of `n` of `n_total` items drawn without replacement from `seed`, in order (all of them if n is None)."
+    if n is not None and n > n_total: raise ValueError(f"{n} items asked for, but the split has {n_total}")
+    if n is None or n == n_total: return list(range(n_total))
     if n < 1: raise ValueError(f"n must be positive, got {n}")
     return sorted(torch.randperm(n_total, generator=torch.Generator().manual_seed(seed))[:n].tolist())
 
@@ -505,3 +509,120 @@ def load_dataset(name:str,                  # cub, dogs, cars, apc or folder
     if name not in DATASETS: raise ValueError(f"unknown dataset {name!r}; one of {', '.join(DATASETS)}")
     if root is None: raise DatasetError(f"the {name} dataset needs its folder (--data-root PATH)")
     return DATASETS[name](root, split, resolution, n=n, **kwargs).tensors(workers)
+
+# %% ../nbs/07_datasets.ipynb #7165d700
+FOLDER_KINDS = {"photo": "objects over crops of real photographs", "texture": "objects over smooth procedural textures"}
+FOLDER_SIZES = {"train": 4000, "val": 500, "test": 500}
+
+def bundled_photos() -> list[Path]:
+    "Photographs installed with the packages: matplotlib's sample portrait, and scikit-learn's two sample photographs."
+    import matplotlib
+    found = [Path(matplotlib.get_data_path()) / "sample_data" / "grace_hopper.jpg"]
+    try:
+        import sklearn.datasets
+        found += [Path(sklearn.datasets.__file__).parent / "images" / f for f in ("china.jpg", "flower.jpg")]
+    except ImportError: pass
+    return [p for p in found if p.is_file()]
+
+def _smooth_texture(rng, R:int) -> np.ndarray:
+    "A few random low-frequency waves between two random colours: (R,R,3) in [0,1]."
+    yy, xx = np.mgrid[0:R, 0:R] / R
+    t = sum(rng.uniform(0.3, 1) * np.sin(2 * np.pi * (rng.uniform(0.3, 2.5) * (np.cos(a) * xx + np.sin(a) * yy)) + rng.uniform(0, 6.3))
+            for a in rng.uniform(0, np.pi, 3))
+    t = (t - t.min()) / (np.ptp(t) + 1e-6)
+    c0, c1 = rng.uniform(0.1, 0.9, 3), rng.uniform(0.1, 0.9, 3)
+    return c0 + t[..., None] * (c1 - c0)
+
+def _photo_crop(rng, photos:list, R:int) -> np.ndarray:
+    "A random square crop of 20-60% of a photograph's side, flipped at random, jittered: (R,R,3) in [0,1]."
+    im = photos[rng.integers(len(photos))]
+    H, W = im.shape[:2]
+    s = int(rng.uniform(0.2, 0.6) * min(H, W))
+    y, x = rng.integers(0, H - s + 1), rng.integers(0, W - s + 1)
+    crop = Image.fromarray(im[y:y + s, x:x + s]).resize((R, R), Image.BILINEAR, reducing_gap=2.0)
+    a = np.asarray(crop, dtype=np.float64) / 255
+    if rng.random() < 0.5: a = a[:, ::-1]
+    return np.clip((a - 0.5) * rng.uniform(0.8, 1.2) + 0.5 + rng.uniform(-0.1, 0.1), 0, 1)
+
+# %% ../nbs/07_datasets.ipynb #8b249163
+def _object_mask(rng, R:int, ss:int=4) -> np.ndarray:
+    "An anti-aliased mask (R,R) in [0,1] of one object of a random family, size and place (supersampled `ss` times)."
+    n = R * ss
+    yy, xx = (np.mgrid[0:n, 0:n] + 0.5) / n
+    r0 = np.sqrt(rng.uniform(0.04, 0.35) / np.pi)               # radius of a disc with the wanted coverage
+    cy, cx = rng.uniform(r0 * 0.8, 1 - r0 * 0.8, 2)             # anywhere, mostly inside the frame
+    dy, dx = yy - cy, xx - cx
+    rho, th = np.hypot(dx, dy), np.arctan2(dy, dx)
+    fam = rng.integers(4)
+    if fam == 0:                                                 # smooth blob: radius as a random Fourier series
+        r = r0 * (1 + sum(rng.uniform(0, 0.3) / k * np.cos(k * th + rng.uniform(0, 6.3)) for k in range(2, 6)))
+        m = rho < r
+    elif fam == 1:                                               # star polygon
+        k = rng.integers(3, 8); depth = rng.uniform(0.0, 0.45)
+        period = 2 * np.pi / k
+        u = np.abs(((th - rng.uniform(0, period)) % period) / period - 0.5) * 2   # 0 at a spike, 1 between spikes
+        m = rho < r0 * 1.15 * (1 - depth * u)
+    elif fam == 2:                                               # crescent: a disc with a shifted disc cut out
+        a = rng.uniform(0, 2 * np.pi); off = rng.uniform(0.35, 0.7) * r0
+        m = (rho < r0 * 1.1) & (np.hypot(dx - off * np.cos(a), dy - off * np.sin(a)) > r0 * rng.uniform(0.6, 0.85))
+    else:                                                        # rotated ellipse
+        a, e = rng.uniform(0, np.pi), rng.uniform(0.45, 1)
+        u, v = dx * np.cos(a) + dy * np.sin(a), -dx * np.sin(a) + dy * np.cos(a)
+        m = (u / (r0 / np.sqrt(e))) ** 2 + (v / (r0 * np.sqrt(e))) ** 2 < 1
+    return m.reshape(R, ss, R, ss).mean((1, 3))
+
+def _object_fill(rng, R:int) -> np.ndarray:
+    "The object's appearance: stripes, checks, dots or a shaded gradient, in random colours: (R,R,3) in [0,1]."
+    yy, xx = np.mgrid[0:R, 0:R] / R
+    c0, c1 = rng.uniform(0, 1, 3), rng.uniform(0, 1, 3)
+    a, f = rng.uniform(0, np.pi), rng.uniform(3, 9)
+    u, v = np.cos(a) * xx + np.sin(a) * yy, -np.sin(a) * xx + np.cos(a) * yy
+    kind = rng.integers(4)
+    if kind == 0: t = (np.sin(2 * np.pi * f * u) > 0).astype(float)
+    elif kind == 1: t = ((np.floor(f * u) + np.floor(f * v)) % 2)
+    elif kind == 2: t = (np.hypot((f * u) % 1 - 0.5, (f * v) % 1 - 0.5) < 0.3).astype(float)
+    else:
+        hy, hx = rng.uniform(0, 1, 2)
+        t = np.clip(1 - np.hypot(xx - hx, yy - hy), 0, 1)
+    return c0 + t[..., None] * (c1 - c0)
+
+# %% ../nbs/07_datasets.ipynb #fc2d165d
+def render_folder_item(rng, kind:str, R:int, photos:list) -> tuple[np.ndarray, np.ndarray]:
+    "One (image uint8 (R,R,3), mask uint8 (R,R) in {0,255}) of a `FOLDER_KINDS` dataset."
+    bg = _photo_crop(rng, photos, R) if kind == "photo" else _smooth_texture(rng, R)
+    alpha = _object_mask(rng, R)[..., None]
+    x = (1 - alpha) * bg + alpha * _object_fill(rng, R)
+    return (x * 255).round().astype(np.uint8), ((alpha[..., 0] >= 0.5) * 255).astype(np.uint8)
+
+def make_folder_dataset(out:str|os.PathLike,    # the folder to write (must not hold a dataset already)
+                        kind:str="photo",       # a key of FOLDER_KINDS
+                        seed:int=0,             # seeds every split (each split its own stream)
+                        resolution:int=64,      # image side in pixels
+                        sizes:dict|None=None,   # items per split (default FOLDER_SIZES)
+                        photos:str|os.PathLike|None=None, # folder of photographs for `photo` (default: bundled_photos())
+                       ) -> dict:               # what was written: also saved as out/dataset.json
+    "Write a folder dataset (train/, val/, test/ with images/ and masks/) that no preset was tuned on."
+    if kind not in FOLDER_KINDS: raise ValueError(f"kind must be one of {', '.join(FOLDER_KINDS)}, got {kind!r}")
+    if resolution < 16: raise ValueError(f"resolution must be at least 16, got {resolution}")
+    sizes = dict(FOLDER_SIZES if sizes is None else sizes)
+    if not sizes or any(k not in ("train", "val", "test") or v < 1 for k, v in sizes.items()):
+        raise ValueError(f"sizes must map train/val/test to positive counts, got {sizes}")
+    out = Path(out)
+    if out.exists() and (not out.is_dir() or any(out.iterdir())): raise ValueError(f"{out} exists and is not an empty folder")
+    files = (list_images(Path(photos)) if photos is not None else bundled_photos()) if kind == "photo" else []
+    if kind == "photo" and not files: raise ValueError("no photographs found for the photo backgrounds: pass photos=FOLDER")
+    ims = [np.asarray(to_rgb(open_image(f))) for f in files]
+    tmp = out.with_name(f".{out.name}.partial"); shutil.rmtree(tmp, ignore_errors=True)
+    for split, n in sizes.items():
+        rng = np.random.default_rng([seed, ("train", "test", "val").index(split)])
+        for sub in ("images", "masks"): (tmp / split / sub).mkdir(parents=True)
+        for i in range(n):
+            x, m = render_folder_item(rng, kind, resolution, ims)
+            Image.fromarray(x).save(tmp / split / "images" / f"{i:05d}.png")
+            Image.fromarray(m).save(tmp / split / "masks" / f"{i:05d}.png")
+    info = dict(kind=kind, description=FOLDER_KINDS[kind], seed=seed, resolution=resolution, sizes=sizes,
+                photos=[f.name for f in files])
+    (tmp / "dataset.json").write_text(json.dumps(info, indent=1))
+    if out.exists(): out.rmdir()
+    os.replace(tmp, out)
+    return info

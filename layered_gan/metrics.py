@@ -339,6 +339,10 @@ def train_features_command(a:argparse.Namespace, ap:argparse.ArgumentParser):
     "Run `layered-gan train-features` with parsed arguments (`ap.error` for bad ones: exit 2)."
     for k in ("steps", "n_train"):
         if getattr(a, k) < 1: ap.error(f"--{k.replace('_', '-')} must be positive, got {getattr(a, k)}")
+    out = Path(a.out); up = out.parent
+    while not up.exists() and up != up.parent: up = up.parent
+    if not a.out.strip() or out.is_dir() or not up.is_dir():
+        ap.error(f"--out {a.out!r}: not a file that can be written (a folder, or under a file)")
     _, info = train_shapes_feature_net(a.out, a.resolution, a.steps, a.seed, a.n_train)
     return info
 

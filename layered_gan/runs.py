@@ -30,8 +30,9 @@ from .data import to_float
 __all__ = ['CHECKPOINT', 'PREVIOUS', 'RUN_MARKERS', 'SCHEDULE_FIELDS', 'ROUND_SCORES', 'VAL_SCORES', 'LOCK', 'CheckpointError',
            'write_atomic', 'save_figure', 'save_checkpoint', 'load_checkpoint', 'latest_checkpoint', 'load_split',
            'has_val_split', 'evaluate_networks', 'RunDirError', 'holds_run', 'check_compatible', 'init_distributed',
-           'RunWriter', 'RunLock', 'train_run', 'replica_divergence', 'estimate_run', 'RunNetworks',
-           'networks_from_state', 'load_networks', 'evaluate_run', 'oracle_unet']
+           'RunWriter', 'RunLock', 'train_run', 'clear_partial_run', 'replica_divergence', 'estimate_run',
+           'memory_estimate', 'available_memory', 'RunNetworks', 'networks_from_state', 'load_networks', 'evaluate_run',
+           'oracle_unet']
 
 # %% ../nbs/08_runs.ipynb #91d5ff90
 CHECKPOINT, PREVIOUS = "checkpoint.pt", "checkpoint_prev.pt"
@@ -117,8 +118,11 @@ def load_split(cfg:TrainConfig, split:str, n:int|None=None) -> dict[str, Tensor|
     from layered_gan.datasets import load_dataset
     if cfg.data_root is None: raise ValueError(f"dataset {cfg.dataset!r} needs a data root (--data-root)")
     kw = dict(bbox_crop=True) if (cfg.dataset == "cub" and cfg.bbox_crop and split == "train") else {}
-    return load_dataset(cfg.dataset, cfg.data_root, split, cfg.resolution,
-                        n=n if n is not None else (cfg.n_train if split == "train" else None), **kw)
+    n, what = (n, "n") if n is not None else (cfg.n_train, "n_train") if split == "train" else (None, "n")
+    try: return load_dataset(cfg.dataset, cfg.data_root, split, cfg.resolution, n=n, **kw)
+    except ValueError as e:
+        if "items asked for" in str(e): raise ValueError(f"{what} {n} of the {split} split: {e}") from None
+        raise
 
 def has_val_split(cfg:TrainConfig) -> bool:
     "Whether the run's dataset has a validation split (shapes, APC, CUB with its three-way split file, folders with val/)."
@@ -283,9 +287,12 @@ class RunLock:
     def __enter__(self):
         import socket
         if self.out.exists() and not self.out.is_dir(): raise RunDirError(f"{self.out} exists and is not a folder")
-        self.out.mkdir(parents=True, exist_ok=True)
+        self.created = not self.out.exists()
+        try: self.out.mkdir(parents=True, exist_ok=True)
+        except OSError as e: raise RunDirError(f"{self.out}: cannot create the run folder ({e.strerror})") from None
         for _ in range(3):
             try: fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+            except FileNotFoundError: self.out.mkdir(parents=True, exist_ok=True); continue   # removed by a failed writer
             except FileExistsError:
                 try: pid, host = self.path.read_text().split()
                 except (ValueError, FileNotFoundError): pid, host = "0", socket.gethostname()   # half-written or just freed
@@ -297,7 +304,11 @@ class RunLock:
             return self
         raise RunDirError(f"{self.out}: could not take the lock {self.path}")
 
-    def __exit__(self, *exc): self.path.unlink(missing_ok=True)
+    def __exit__(self, *exc):
+        self.path.unlink(missing_ok=True)
+        try:
+            if self.created and not any(self.out.iterdir()): self.out.rmdir()   # a folder this run made and left empty
+        except OSError: pass
 
 # %% ../nbs/08_runs.ipynb #51c1aa57
 def _prepare_out(out:Path, resume:bool, overwrite:bool) -> dict|None:
@@ -325,7 +336,10 @@ def train_run(cfg:TrainConfig,            # what to train (ignored on resume but
               eval_rounds:int=0,          # if > 0: score the networks after every round, with this many images for FID
              ) -> dict:                   # metrics.json's content
     "Train (or resume) a run in a folder; see the table above for what it writes."
+    if not str(out).strip(): raise RunDirError(f"the run folder must be named, got {str(out)!r}")
     out = Path(out)
+    if (evaluate or eval_rounds) and n_fid < 2: raise ValueError(f"n_fid must be at least 2 (FID compares two sets), got {n_fid}")
+    if eval_rounds < 0 or eval_rounds == 1: raise ValueError(f"eval_rounds must be 0 (off) or at least 2, got {eval_rounds}")
     rank, _ = init_distributed()
     with RunLock(out) if rank == 0 else contextlib.nullcontext():   # one writer per run folder
         return _train_run(cfg, out, resume, overwrite, ckpt_every, sample_every, progress, evaluate, n_fid, device,
@@ -344,6 +358,7 @@ def _train_run(cfg, out, resume, overwrite, ckpt_every, sample_every, progress, 
     if len(train["images"]) < cfg.batch_size:
         raise ValueError(f"batch_size {cfg.batch_size} is larger than the training set ({len(train['images'])} images)")
     main = rank == 0
+    test = load_split(cfg, "test") if evaluate and main else None   # a missing test split fails now, not after training
     if main and state is None and holds_run(out):              # --overwrite: remove the old run's files
         for m in (*RUN_MARKERS, "losses.png"): (out / m).unlink(missing_ok=True)
         shutil.rmtree(out / "samples", ignore_errors=True)
@@ -352,24 +367,33 @@ def _train_run(cfg, out, resume, overwrite, ckpt_every, sample_every, progress, 
     if main:
         (out / "samples").mkdir(parents=True, exist_ok=True)
         write_atomic(out / "config.json", lambda f: f.write(json.dumps(config_to_dict(cfg), indent=1).encode()))
-    w = RunWriter(tr, out, state, main, ckpt_every, sample_every, eval_rounds, stop_after, progress)
-    try: run_rounds(tr, w.on_step, w.on_round)
+    try:
+        w = RunWriter(tr, out, state, main, ckpt_every, sample_every, eval_rounds, stop_after, progress)
+        try: run_rounds(tr, w.on_step, w.on_round)
+        finally: w.view.close()
     except _StopRun: return dict(stopped=True, round=tr.round, step=tr.step)
-    finally: w.view.close()
+    except BaseException:   # a first run that stops before its first checkpoint leaves nothing that blocks a new start
+        if main and state is None and not (out / CHECKPOINT).exists(): clear_partial_run(out)
+        raise
     metrics = dict(wall_s=w.wall(), steps={k: getattr(cfg, k) for k in SCHEDULE_FIELDS}, world_size=world, device=str(device))
     if eval_rounds: metrics["per_round"] = w.per_round
     if world > 1: metrics["replica_max_diff"] = replica_divergence(tr)
-    if main: _finish(tr, out, metrics, w, evaluate, n_fid)
+    if main: _finish(tr, out, metrics, w, test, n_fid)
     return metrics
 
+def clear_partial_run(out:Path):
+    "Remove what a first run writes before its first checkpoint (config, sample grids); `RunLock` then removes the folder it made."
+    (out / "config.json").unlink(missing_ok=True); (out / "losses.png").unlink(missing_ok=True)
+    shutil.rmtree(out / "samples", ignore_errors=True)
+
 # %% ../nbs/08_runs.ipynb #6a2faca6
-def _finish(tr:LayeredGANTrainer, out:Path, metrics:dict, w:RunWriter, evaluate:bool, n_fid:int):
+def _finish(tr:LayeredGANTrainer, out:Path, metrics:dict, w:RunWriter, test:dict|None, n_fid:int):
     "Loss curves; scores on test (once, for the report) and on val (for choices; the last round's when they match)."
     import matplotlib.pyplot as plt
     fig = plot_losses(tr.history)
     save_figure(fig, out / "losses.png"); plt.close(fig)
-    if evaluate:
-        metrics.update(evaluate_networks(tr, load_split(tr.cfg, "test"), n_fid=n_fid), split="test")
+    if test is not None:   # loaded before training
+        metrics.update(evaluate_networks(tr, test, n_fid=n_fid), split="test")
         if w.val_split == "val":
             same = w.last_eval is not None and w.last_eval[0] == tr.cfg.rounds - 1 and w.eval_rounds == n_fid
             r = w.last_eval[1] if same else evaluate_networks(tr, load_split(tr.cfg, "val"), n_fid=n_fid)
@@ -399,6 +423,33 @@ def estimate_run(cfg:TrainConfig, device:str|None=None, steps:int=1) -> dict[str
         sync(); return (time.perf_counter() - t0) / steps
     gan, seg = per_step(tr.gan_step), per_step(tr.seg_step) if cfg.seg_steps else 0.0
     return dict(gan_step_s=gan, seg_step_s=seg, total_s=cfg.rounds * (cfg.gan_steps * gan + cfg.seg_steps * seg))
+
+# %% ../nbs/08_runs.ipynb #bcb04b97
+def memory_estimate(cfg:TrainConfig) -> dict[str, float]:
+    "Parameters and an estimate of the training memory (bytes) of `cfg`, from shapes alone (networks on the meta device)."
+    from layered_gan.models import make_codes
+    acts = [0]
+    def count(m, inp, out):
+        acts[0] += sum(t.numel() for t in (out if isinstance(out, (tuple, list)) else [out]) if torch.is_tensor(t))
+    with torch.device("meta"):
+        nets = build_networks(cfg.model)
+        hooks = [m.register_forward_hook(count) for n in nets.values() for m in n.modules() if not list(m.children())]
+        B = cfg.batch_size
+        xb, xf, pi = nets["G"](make_codes(torch.randn(B, cfg.model.z_dim), torch.zeros(B, dtype=torch.long), cfg.model))
+        x = (1 - pi) * xb + pi * xf
+        nets["D"](x); nets["Epi"](pi); nets["F"](x)
+    params = sum(p.numel() for n in nets.values() for p in n.parameters())
+    return dict(params=params, bytes=4 * ((5 if cfg.ema else 4) * params + 2 * acts[0]))
+
+def available_memory(device:str|torch.device|None=None) -> int|None:
+    "Bytes free for a run: the GPU's free memory, or the system's MemAvailable on Linux; None where unknown."
+    device = torch.device(device or ("cuda" if torch.cuda.is_available() else "cpu"))
+    if device.type == "cuda": return torch.cuda.mem_get_info(device)[0]
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemAvailable:"): return int(line.split()[1]) * 1024
+    except OSError: return None
+    return None
 
 # %% ../nbs/08_runs.ipynb #5eab0440
 @dataclass
