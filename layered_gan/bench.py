@@ -154,16 +154,19 @@ def _configs(models, resolutions, batches, quick:bool):
 
 def run_bench(quick:bool=False, device:str|None=None, resolutions=(32, 64, 128), models=("cpu", "paper"),
               batch:int|tuple|None=None, repeat:int|None=None, channels_last:bool=False,
-              compile:bool=False) -> dict:
-    "The whole benchmark as one JSON-able dict."
+              compile:bool=False, precision:str="auto") -> dict:
+    "The whole benchmark as one JSON-able dict (precision 'auto': bf16 autocast on a GPU, float32 on a CPU)."
+    if precision not in ("auto", "fp32", "bf16"): raise ValueError(f"precision must be auto, fp32 or bf16, got {precision!r}")
     device, cuda, out = _machine(device, quick)
-    out.update(channels_last=channels_last, compile=compile)
+    bf16 = cuda if precision == "auto" else precision == "bf16"
+    if bf16 and "ceiling_bf16_gflops" not in out: out["ceiling_bf16_gflops"] = matmul_ceiling(device, torch.bfloat16, repeat=3)
+    out.update(channels_last=channels_last, compile=compile, precision="bf16" if bf16 else "fp32")
     steps = []
     batches = (batch,) if isinstance(batch, int) else tuple(batch or ())
     for m, cfg in _configs(models, resolutions, batches, quick):
         fn = bench_config if cuda or quick else bench_isolated        # CPU: one process per config
         steps += fn(cfg, device, warmup=1 if quick else 2, repeat=repeat or (2 if quick else 5),
-                    ceiling=out.get("ceiling_bf16_gflops" if cuda else "ceiling_gflops"), bf16=cuda, label=m,
+                    ceiling=out.get("ceiling_bf16_gflops" if bf16 else "ceiling_gflops"), bf16=bf16, label=m,
                     channels_last=channels_last, compile=compile)
     out["steps"] = steps
     return out
@@ -206,6 +209,8 @@ def bench_arguments(ap:argparse.ArgumentParser) -> argparse.ArgumentParser:
     ap.add_argument("--threads", type=int, help="torch CPU threads")
     ap.add_argument("--channels-last", action="store_true", help="networks in channels_last memory format")
     ap.add_argument("--compile", action="store_true", help="torch.compile the networks (warm-up includes compiling)")
+    ap.add_argument("--precision", choices=["auto", "fp32", "bf16"], default="auto",
+                    help="auto: bf16 autocast on a GPU, float32 on a CPU (default: auto)")
     ap.add_argument("--layers", action="store_true", help="time every convolution alone instead of the steps (`bench_layers`)")
     return ap
 
@@ -225,7 +230,8 @@ def bench_command(a:argparse.Namespace, ap:argparse.ArgumentParser):
         if dev.type == "cuda" and not torch.cuda.is_available(): ap.error(f"--device {a.device!r}: this machine has no CUDA GPU")
     if a.threads: torch.set_num_threads(a.threads)
     if a.layers: return _main_layers(a)
-    res = run_bench(a.quick, a.device, tuple(a.resolutions), tuple(a.models), tuple(a.batch or ()), a.repeat, a.channels_last, a.compile)
+    res = run_bench(a.quick, a.device, tuple(a.resolutions), tuple(a.models), tuple(a.batch or ()), a.repeat, a.channels_last,
+                    a.compile, a.precision)
     if a.json: print(json.dumps(res))
     else: print_bench(res)
     return 0
