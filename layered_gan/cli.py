@@ -61,6 +61,8 @@ def cmd_data(args) -> int:
     if args.per_class < 1: raise CLIError(f"--per-class must be positive, got {args.per_class}")
     if not 0 <= args.index < args.n: raise CLIError(f"--index must be in [0, --n) = [0, {args.n}), got {args.index}")
     grid, dec = _png_path(args.grid, "--grid"), _png_path(args.decompositions, "--decompositions")
+    ref = out_path(args.fid_reference, "--fid-reference", "file")
+    if ref is not None and ref.suffix != ".json": raise CLIError(f"--fid-reference must be a .json file, got {args.fid_reference!r}")
     ds = ShapesDataset(args.split, args.resolution, n=args.n, seed=args.seed)
     st = mask_stats(ds.masks)
     counts = torch.bincount(ds.labels, minlength=N_CATEGORIES).tolist()
@@ -77,7 +79,19 @@ def cmd_data(args) -> int:
         cat = lambda key: torch.cat([r[key][:1] for r in rows])
         _save_figure(layer_grid(cat("xb"), cat("xf"), cat("pi"), n=len(DECOMPOSITIONS), row_labels=list(DECOMPOSITIONS)), dec)
         print(f"wrote {dec}")
+    if ref is not None: _write_fid_reference(ref, args.resolution, args.n)
     return 0
+
+def _write_fid_reference(path:Path, resolution:int, n:int):
+    import json
+    from layered_gan.metrics import shapes_fid_references
+    from layered_gan.runs import write_atomic
+    rows = shapes_fid_references(resolution, n)
+    for k, v in rows.items(): print(f"shapes-FID, {k}: {v:,.1f}")
+    doc = dict(metric="shapes-FID", resolution=resolution, n=n, rows=rows,
+               command=f"layered-gan data --resolution {resolution} --n {n} --fid-reference {path}")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(path, lambda f: f.write(json.dumps(doc, indent=1).encode())); print(f"wrote {path}")
 
 def cmd_make_folder(args) -> int:
     "Write one of the datasets chapter's generated folder datasets."
@@ -427,6 +441,8 @@ def _add_data(sub):
     d.add_argument("--per-class", type=int, default=5, help="examples per category in the grid (default: 5)")
     d.add_argument("--decompositions", metavar="PNG", help="write the four decompositions of one image")
     d.add_argument("--index", type=int, default=2, help="image shown in --decompositions (default: 2)")
+    d.add_argument("--fid-reference", metavar="JSON", help="write shapes-FID's reference rows at --resolution against "
+                   "--n test images (other reals, backgrounds alone, blurred reals; metrics chapter)")
     d.set_defaults(func=cmd_data)
     mf = sub.add_parser("make-folder", help="write a generated folder dataset (photo or texture backgrounds) from a seed",
                         description="Write train/, val/ and test/ image folders with masks, from a seed (datasets chapter).")

@@ -31,9 +31,10 @@ __all__ = ['FID_WEIGHTS_FILE', 'FID_WEIGHTS_URL', 'INCEPTION_ENV', 'SHAPES_FEATU
            'find_inception_weights', 'load_fid_inception', 'ShapesFeatureConfig', 'ShapesFeatureNet',
            'background_families', 'evaluate_shapes_feature_net', 'train_shapes_feature_net',
            'default_shapes_features_path', 'load_shapes_feature_net', 'train_features_arguments', 'main_train_features',
-           'train_features_command', 'binarize', 'resize_center_crop', 'prepare_eval_batch', 'confusion_counts',
-           'ari_from_contingency', 'segmentation_scores_from_counts', 'SegmentationMetrics', 'segmentation_scores',
-           'contingency_table', 'normalized_mutual_info', 'adjusted_rand_index', 'clustering_scores']
+           'train_features_command', 'fid_references', 'shapes_fid_references', 'binarize', 'resize_center_crop',
+           'prepare_eval_batch', 'confusion_counts', 'ari_from_contingency', 'segmentation_scores_from_counts',
+           'SegmentationMetrics', 'segmentation_scores', 'contingency_table', 'normalized_mutual_info',
+           'adjusted_rand_index', 'clustering_scores']
 
 # %% ../nbs/06_metrics.ipynb #a81c6fd9
 def gaussian_stats(features:Tensor, # (N,D) feature vectors, N >= 2
@@ -345,6 +346,26 @@ def train_features_command(a:argparse.Namespace, ap:argparse.ArgumentParser):
         ap.error(f"--out {a.out!r}: not a file that can be written (a folder, or under a file)")
     _, info = train_shapes_feature_net(a.out, a.resolution, a.steps, a.seed, a.n_train)
     return info
+
+# %% ../nbs/06_metrics.ipynb #de7ea6d9
+def fid_references(net:nn.Module,        # feature network
+                   real:Tensor,          # (N,3,H,W) the real images scores are taken against, in [-1,1]
+                   other_real:Tensor,    # (M,3,H,W) other real images of the same distribution
+                   backgrounds:Tensor,   # (N,3,H,W) the real images' backgrounds without their objects
+                   blur_to:int=8,        # side the blurred row is downsampled to
+                  ) -> dict[str, float]:
+    "Reference values of a FID-like score against `real`: other reals, the backgrounds alone, the reals blurred."
+    stats = gaussian_stats(extract_features(net, real))
+    score = lambda x: frechet_distance(*gaussian_stats(extract_features(net, x)), *stats)
+    small = F.interpolate(real, size=blur_to, mode="bilinear", antialias=True, align_corners=False)
+    blurred = F.interpolate(small, size=real.shape[-1], mode="bilinear", align_corners=False)
+    return {"real vs real": score(other_real), "backgrounds alone": score(backgrounds), f"reals blurred to {blur_to} px": score(blurred)}
+
+def shapes_fid_references(resolution:int=32, n:int=1000) -> dict[str, float]:
+    "shapes-FID's reference rows on the built-in dataset: test against validation images, test backgrounds, blurred test."
+    test, val = ShapesDataset("test", resolution, n=n), ShapesDataset("val", resolution, n=n)
+    bg = torch.cat([test.layers(range(i, min(i + 250, n)))["background"] for i in range(0, n, 250)])
+    return fid_references(load_shapes_feature_net(), to_float(test.images), to_float(val.images), bg)
 
 # %% ../nbs/06_metrics.ipynb #b803521f
 def binarize(pred:Tensor,          # probabilities in [0,1] (or logits)

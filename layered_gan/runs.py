@@ -153,7 +153,7 @@ def evaluate_networks(tr:LayeredGANTrainer, # a trainer holding the networks to 
         s = m.compute()
         out.update(fg_iou=s["iou"], acc=s["acc"], miou=s["miou"], iou_per_image=s["iou_per_image"],
                    dice_per_image=s["dice_per_image"], ari=s["ari"], msc=s["msc"], n_test=s["n_images"],
-                   pred_coverage=float((probs > 0.5).float().mean()))
+                   pred_coverage=float((probs > 0.5).float().mean()), true_coverage=float(test["masks"].float().mean()))
     else: out.update(fg_iou=None, acc=None, miou=None)
     # generated samples
     g = torch.Generator(tr.device).manual_seed(12345)
@@ -194,7 +194,7 @@ class RunDirError(ValueError):
 
 SCHEDULE_FIELDS = ("rounds", "gan_steps", "seg_steps")
 ROUND_SCORES = ("fg_iou", "miou", "fid", "bg_fid", "nmi", "coverage", "border_coverage")  # kept per round (eval_rounds)
-VAL_SCORES = (*ROUND_SCORES, "acc", "pred_coverage")                                       # metrics.json's "val"
+VAL_SCORES = (*ROUND_SCORES, "acc", "pred_coverage", "true_coverage")                                       # metrics.json's "val"
 
 def holds_run(out:str|os.PathLike) -> bool:
     "Whether a folder holds (part of) a run."
