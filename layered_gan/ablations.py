@@ -7,10 +7,10 @@ Docs: https://layered-gan.github.io/layered-gan/ablations.html.md"""
 
 # %% auto #0
 __all__ = ['NO_PERTURB', 'ABLATIONS', 'PAPER_TABLE1', 'PAPER_SEEDS', 'RECIPE_OPTIONS', 'SHIP_GENERATOR', 'SCORES',
-           'EXPLORER_SETTINGS', 'recipe_changes', 'ablation_preset', 'ablation_config', 'prior_entropy', 'run_ablation',
-           'publish_ablation', 'load_generator', 'decomposition_shares', 'load_results', 'results_frame',
-           'seed_summary', 'rounds_frame', 'show_grids', 'seeds_table', 'markdown_table', 'run_ablations',
-           'ablate_arguments', 'main_ablate', 'ablate_command', 'GeneratorExplorer']
+           'RECIPE_TABLES', 'EXPLORER_SETTINGS', 'recipe_changes', 'ablation_preset', 'ablation_config',
+           'prior_entropy', 'run_ablation', 'publish_ablation', 'load_generator', 'decomposition_shares',
+           'load_results', 'results_frame', 'seed_summary', 'rounds_frame', 'show_grids', 'seeds_table',
+           'markdown_table', 'run_ablations', 'ablate_arguments', 'main_ablate', 'ablate_command', 'GeneratorExplorer']
 
 # %% ../nbs/10_ablations.ipynb #0b3d4b97
 import argparse, json, math, os, platform, shutil, sys, time, warnings
@@ -152,15 +152,17 @@ def results_frame(res:dict, table:str|None=None):
         cfg = ablation_config(name, res["scale"])
         rows[name] = dict(gamma_mi=cfg.gamma_mi, gamma_size=cfg.gamma_size, gamma_bg=cfg.gamma_bg, prior=cfg.model.prior,
                           d_c=cfg.model.d_c, entropy=r["entropy"], perturbed=cfg.perturb.shift > 0, seed=cfg.seed,
-                          **{k: r["metrics"].get(k) for k in SCORES}, wall_s=r["wall_s"])
+                          **{k: r["metrics"].get(k) for k in SCORES}, val_fg_iou=(r["metrics"].get("val") or {}).get("fg_iou"),
+                          wall_s=r["wall_s"])
     return pd.DataFrame.from_dict(rows, orient="index")
 
 def seed_summary(res:dict, table:str, # a results file and one of its tables
-                 cols=("fg_iou", "fid", "bg_fid", "coverage", "border_coverage", "nmi"), # scores to summarise
+                 cols=("val_fg_iou", "fg_iou", "fid", "bg_fid", "coverage", "border_coverage", "nmi"), # scores to summarise
                 ):
     "Runs of a table that differ only in their seed (names ending in _sN) grouped: mean, standard deviation, n."
     import re
     df = results_frame(res, table)
+    if df.empty: return df                                    # no run of that table yet
     df["setting"] = [re.sub(r"_s\d+$", "", n) for n in df.index]
     g = df.groupby("setting", sort=False)[list(cols)]
     out = g.agg(["mean", "std"])
@@ -191,16 +193,19 @@ def seeds_table(res:dict, table:str="paper_mi") -> str:
     s = seed_summary(res, table)
     if not len(s): return ""
     pm = lambda col, f: [f"{m:{f}} ± {d:{f}}" for m, d in zip(s[(col, "mean")], s[(col, "std")].fillna(0))]
-    cols = {"fg IoU": pm("fg_iou", ".3f"), "shapes-FID": pm("fid", ",.0f"), "bg-shapes-FID": pm("bg_fid", ",.0f"),
+    cols = {"fg IoU (val)": pm("val_fg_iou", ".3f"), "fg IoU (test)": pm("fg_iou", ".3f"), "shapes-FID": pm("fid", ",.0f"), "bg-shapes-FID": pm("bg_fid", ",.0f"),
             "mask coverage": pm("coverage", ".3f"), "border coverage": pm("border_coverage", ".3f"), "NMI": pm("nmi", ".3f"),
             "seeds": [str(n) for n in s[("n", "seeds")]]}
     lines = ["| setting | " + " | ".join(cols) + " |", "|---" * (len(cols) + 1) + "|"]
     for k, name in enumerate(s.index): lines.append(f"| `{name}` | " + " | ".join(v[k] for v in cols.values()) + " |")
     return "\n".join(lines)
 
-def markdown_table(res:dict) -> str:
-    "Every run of a results file as a Markdown table (the README's)."
+RECIPE_TABLES = ("mi", "prior", "alternate", "explorer", "seeds")   # the tables of the recipe's single runs
+
+def markdown_table(res:dict, tables=RECIPE_TABLES) -> str:
+    "The runs of some tables of a results file as a Markdown table, one row per run (the README's)."
     df = results_frame(res)
+    df = df[[any(t in res["runs"][n]["tables"] for t in tables) for n in df.index]]
     fmt = lambda v, f: "n/a" if v is None or v != v else format(v, f)
     lines = ["| run | changes to its preset | fg IoU | mIoU | shapes-FID | bg-shapes-FID | mask coverage | NMI | time |",
              "|---|---|---|---|---|---|---|---|---|"]
@@ -298,8 +303,11 @@ def ablate_command(a:argparse.Namespace, ap:argparse.ArgumentParser):
         for n, (t, ch) in ABLATIONS.items(): print(f"{n:<{w}}{ablation_preset(n):<14}{','.join(t):<34}{ch or '(the preset)'}")
         return 0
     if a.table:
-        try: print(markdown_table(load_results(a.out))); print(); print(seeds_table(load_results(a.out)))
+        try: res = load_results(a.out)
         except FileNotFoundError as e: ap.error(str(e))
+        print(markdown_table(res))
+        for t in ("paper_mi", "options_added", "options_removed"):
+            if seeds_table(res, t): print(f"\n{t}:\n" + seeds_table(res, t))
         return 0
     for n in a.only or []:
         if n not in ABLATIONS: ap.error(f"--only: unknown ablation {n!r}; choose from {', '.join(ABLATIONS)}")
