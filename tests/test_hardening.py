@@ -144,14 +144,20 @@ def test_failed_first_run_cleans_up_and_can_start_again(tmp_path, monkeypatch):
     assert (out / "checkpoint.pt").is_file()
 
 def _interrupt(tmp_path, ckpt_every, wait_for):
+    "Start a long train, press Ctrl-C (SIGINT) once `wait_for` exists; (run folder, exit code, stderr)."
     out = tmp_path / "run"
+    # a terminal's Ctrl-C: SIGINT handled as Python does by default (a test runner's worker may ignore it, and children inherit that)
     p = subprocess.Popen(["layered-gan", "train", "--out", str(out), *TINY, "--gan-steps", "100000", "--seg-steps", "1",
-                          "--ckpt-every", str(ckpt_every)], env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    t0 = time.time()
-    while not (out / wait_for).exists() and time.time() - t0 < 120 and p.poll() is None: time.sleep(0.05)
-    time.sleep(0.3)
-    p.send_signal(signal.SIGINT)
-    return out, p.wait(timeout=120), p.stderr.read()
+                          "--ckpt-every", str(ckpt_every)], env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    try:
+        t0 = time.time()
+        while not (out / wait_for).exists() and time.time() - t0 < 120 and p.poll() is None: time.sleep(0.05)
+        time.sleep(0.3)
+        p.send_signal(signal.SIGINT)
+        return out, p.wait(timeout=120), p.stderr.read()
+    finally:
+        if p.poll() is None: p.kill(); p.wait()                        # never leave a training process behind
 
 def test_ctrl_c_says_how_to_resume(tmp_path):
     out, code, err = _interrupt(tmp_path, 2, "checkpoint.pt")
@@ -202,7 +208,8 @@ def test_eight_segment_processes_on_one_folder(tmp_path, run_dir):
     assert ref.returncode == 0, ref.stderr
     procs = [subprocess.Popen(["layered-gan", "segment", str(run_dir), "--input", str(src), "--out", str(out), "--overwrite"],
                               env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True) for _ in range(8)]
-    codes = [p.wait(timeout=600) for p in procs]
+    try: codes = [p.wait(timeout=600) for p in procs]
+    finally: [p.kill() for p in procs if p.poll() is None]
     assert codes == [0] * 8, [p.stderr.read() for p in procs]
     assert sorted(p.name for p in out.iterdir()) == sorted(p.name for p in (tmp_path / "ref").iterdir())  # no leftovers
     for f in (tmp_path / "ref").iterdir():                                # every mask whole and as one process writes it
@@ -213,7 +220,8 @@ def test_two_train_processes_on_one_run_folder(tmp_path):
     procs = [subprocess.Popen(["layered-gan", "train", "--out", str(out), *TINY, "--gan-steps", "30", "--seg-steps", "1",
                                "--no-eval", "--seed", str(s)], env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                               text=True) for s in (0, 1)]
-    codes = [p.wait(timeout=600) for p in procs]
+    try: codes = [p.wait(timeout=600) for p in procs]
+    finally: [p.kill() for p in procs if p.poll() is None]
     errs = [p.stderr.read() for p in procs]
     assert sorted(codes) == [0, 2], (codes, errs)
     loser = errs[codes.index(2)]
