@@ -191,6 +191,7 @@ def _check_memory(cfg:"TrainConfig", device:str|None):
         raise CLIError(f"this model needs about {m['bytes'] / 2**30:,.1f} GiB to train ({m['params'] / 1e6:,.1f} M parameters, "
                        f"batch {cfg.batch_size}, {cfg.resolution} px) and {free / 2**30:,.1f} GiB are free: lower "
                        "--batch-size, --resolution or the widths")
+    return m
 
 def _positive(name, v, zero_ok=False):
     if v is not None and (v < 0 or (v == 0 and not zero_ok)):
@@ -201,12 +202,12 @@ def default_preset(dataset:str, cuda:bool) -> str:
     if dataset == "shapes" or not cuda: return "shapes"
     return "cub" if dataset == "folder" else dataset
 
-def print_plan(cfg:"TrainConfig", preset:str, device:str|None):
+def print_plan(cfg:"TrainConfig", preset:str, device:str|None, mem:dict|None=None):
     "What `train` is about to do and how long it should take (`estimate_run`); a warning above one hour on a CPU."
     import torch
     from layered_gan.runs import estimate_run, memory_estimate
     from layered_gan.training import beyond_paper
-    e, mem = estimate_run(cfg, device), memory_estimate(cfg)
+    e, mem = estimate_run(cfg, device), mem or memory_estimate(cfg)   # `mem`: the caller's estimate, if it has one
     kind = "the paper's method" if not beyond_paper(cfg) else "a CPU recipe with options beyond the paper"
     dev = device or ("cuda" if torch.cuda.is_available() else "cpu")
     print(f"plan: preset {preset} ({kind}), {cfg.dataset}, {cfg.resolution} px, {cfg.rounds} rounds x "
@@ -233,11 +234,11 @@ def cmd_train(args) -> int:
     _check_device(args.device)
     cfg = config_from_args(args)
     _check_data_root(cfg.dataset, cfg.data_root)
-    _check_memory(cfg, args.device)
+    mem = _check_memory(cfg, args.device)
     import torch
     if args.threads: torch.set_num_threads(args.threads)
     if not args.no_plan and int(os.environ.get("WORLD_SIZE", "1")) == 1:
-        print_plan(cfg, args.preset or default_preset(cfg.dataset, torch.cuda.is_available()), args.device)
+        print_plan(cfg, args.preset or default_preset(cfg.dataset, torch.cuda.is_available()), args.device, mem)
     if args.dry_run: return 0
     from layered_gan.runs import train_run, RunDirError, CheckpointError
     try:
