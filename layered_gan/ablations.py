@@ -20,7 +20,7 @@ from pathlib import Path
 import torch
 from .training import (TrainConfig, LayeredGANTrainer, train_config, override, config_to_dict, config_from_dict,
                                   BEYOND_PAPER, TRAIN_PRESETS)
-from .composition import compose
+from .composition import compose, FigureExplorer
 
 # %% ../nbs/10_ablations.ipynb #c17bb28d
 NO_PERTURB = {"perturb.scale": (0.0, 0.0), "perturb.shift": 0.0, "perturb.rotation": 0.0}
@@ -86,19 +86,18 @@ def run_ablation(name:str, work:str|os.PathLike, scale:float=0.5, threads:int|No
                  progress:bool=False) -> dict:
     "Train (or finish) one ablation run in `work/name`; returns its metrics (with `per_round`)."
     from layered_gan.runs import train_run, holds_run
-    if threads: torch.set_num_threads(threads)
+    from layered_gan.data import torch_threads
     out = Path(work) / name
     if (out / "metrics.json").is_file(): return json.loads((out / "metrics.json").read_text())
-    return train_run(ablation_config(name, scale), out, resume=holds_run(out), ckpt_every=100, sample_every=0,
-                     progress=progress, n_fid=n_fid, eval_rounds=n_fid)
+    with torch_threads(threads):
+        return train_run(ablation_config(name, scale), out, resume=holds_run(out), ckpt_every=100, sample_every=0,
+                         progress=progress, n_fid=n_fid, eval_rounds=n_fid)
 
 def _slim(metrics:dict) -> dict:
     return {k: v for k, v in metrics.items() if k not in ("iou_per_image", "dice_per_image")}
 
 def publish_ablation(name:str, work:str|os.PathLike, dest:str|os.PathLike) -> Path:
     "Copy one finished run's scores, config, sample grid (and generator, for the explorer) to `dest/name`."
-    import matplotlib; matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
     from layered_gan.runs import load_networks, save_figure
     from layered_gan.training import sample_grid
     run, out = Path(work) / name, Path(dest) / name
@@ -107,7 +106,7 @@ def publish_ablation(name:str, work:str|os.PathLike, dest:str|os.PathLike) -> Pa
     (tmp / "metrics.json").write_text(json.dumps(_slim(metrics), indent=1))
     shutil.copy(run / "config.json", tmp / "config.json")
     tr = load_networks(run, "cpu")
-    fig = sample_grid(tr, n=8, title=name); save_figure(fig, tmp / "samples.png"); plt.close(fig)
+    save_figure(sample_grid(tr, n=8, title=name, detached=True), tmp / "samples.png")
     if name in SHIP_GENERATOR:
         torch.save(dict(config=config_to_dict(tr.cfg), G={k: v.half() if v.is_floating_point() else v
                                                           for k, v in tr.sampler.state_dict().items()}),
@@ -325,7 +324,7 @@ EXPLORER_SETTINGS = {"paper's method, gamma_mi = 1": "paper_mi_1_s0", "paper's m
                      "recipe, gamma_mi = 1, perturbed": "base", "recipe, gamma_mi = 0, perturbed": "mi_0",
                      "recipe, gamma_mi = 1, no perturbation": "no_perturb", "recipe, gamma_mi = 0, no perturbation": "no_perturb_mi_0"}
 
-class GeneratorExplorer:
+class GeneratorExplorer(FigureExplorer):
     "Widget: pick a shipped generator, move z and c, optionally force pi = 0; shows x_b, x_f * pi, pi and x."
     def __init__(self, root:str|os.PathLike="../data/ablations", n:int=4):
         import ipywidgets as W
@@ -339,10 +338,8 @@ class GeneratorExplorer:
         self.z = W.IntSlider(0, 0, 99, description="z (seed)")
         self.c = W.IntSlider(0, 0, d_c - 1, description="c")
         self.empty = W.Checkbox(False, description="force pi = 0")
-        self.out = W.Output()
-        for w in (self.setting, self.z, self.c, self.empty): w.observe(self.update, "value")
-        self.widget = W.VBox([W.HBox([self.setting, self.empty]), W.HBox([self.z, self.c]), self.out])
-        self.update()
+        self._build([self.setting, self.z, self.c, self.empty],
+                    W.VBox([W.HBox([self.setting, self.empty]), W.HBox([self.z, self.c])]))
 
     @torch.no_grad()
     def layers(self):
@@ -357,18 +354,9 @@ class GeneratorExplorer:
         if self.empty.value: pi = torch.zeros_like(pi)
         return xb, xf, pi, compose(xb, xf, pi)
 
-    def update(self, *_):
-        import matplotlib.pyplot as plt
-        from IPython.display import display
+    def draw(self):
         from layered_gan.composition import layer_grid, title_grid
         xb, xf, pi, x = self.layers()
         self.coverage = float(pi.mean())
-        self.out.clear_output(wait=True)
-        with self.out:
-            fig = layer_grid(xb, xf, pi, x, n=self.n)
-            title_grid(fig, f"{self.setting.value}, c = {self.c.value}: mask coverage {self.coverage:.2f}")
-            display(fig); plt.close(fig)     # shown whatever the kernel's matplotlib backend, and not kept open
-
-    def _ipython_display_(self):
-        from IPython.display import display
-        display(self.widget)
+        fig = layer_grid(xb, xf, pi, x, n=self.n, detached=True)
+        return title_grid(fig, f"{self.setting.value}, c = {self.c.value}: mask coverage {self.coverage:.2f}")

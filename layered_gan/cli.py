@@ -72,12 +72,12 @@ def cmd_data(args) -> int:
     print(f"centroid offset from centre (fraction of side): mean {st['offset'].mean():.3f} max {st['offset'].max():.3f}")
     print(f"objects touching the image border: {st['touches_border'].float().mean():.1%}")
     if grid is not None:
-        _save_figure(show_category_grid(ds, per_class=args.per_class), grid); print(f"wrote {grid}")
+        _save_figure(show_category_grid(ds, per_class=args.per_class, detached=True), grid); print(f"wrote {grid}")
     if dec is not None:
         lay = ds.layers([args.index, (args.index + 1) % len(ds)])
         rows = [decompose(lay, kind) for kind in DECOMPOSITIONS]
         cat = lambda key: torch.cat([r[key][:1] for r in rows])
-        _save_figure(layer_grid(cat("xb"), cat("xf"), cat("pi"), n=len(DECOMPOSITIONS), row_labels=list(DECOMPOSITIONS)), dec)
+        _save_figure(layer_grid(cat("xb"), cat("xf"), cat("pi"), n=len(DECOMPOSITIONS), row_labels=list(DECOMPOSITIONS), detached=True), dec)
         print(f"wrote {dec}")
     if ref is not None: _write_fid_reference(ref, args.resolution, args.n)
     return 0
@@ -334,7 +334,7 @@ def cmd_sample(args) -> int:
             raise CLIError(f"--category must be in [0, {tr.cfg.model.d_c}) for this run's categorical prior")
         from layered_gan.models import make_codes
         codes = make_codes(codes.z, torch.full_like(codes.c, args.category), tr.cfg.model)
-    _save_figure(sample_grid(tr, codes), out); print(f"wrote {out}")
+    _save_figure(sample_grid(tr, codes, detached=True), out); print(f"wrote {out}")
     return 0
 
 # %% ../nbs/11_cli.ipynb #895c886e
@@ -555,11 +555,11 @@ def _add_inference(sub):
 # %% ../nbs/11_cli.ipynb #ff194642
 def main(argv:list[str]|None=None) -> int:
     "Entry point of the `layered-gan` console script."
-    os.environ.setdefault("MPLBACKEND", "Agg")   # a command draws files only; no effect where matplotlib is already loaded
     parser = build_parser()
     args = parser.parse_args(sys.argv[1:] if argv is None else list(argv))
     try:
-        return args.func(args)
+        from layered_gan.data import torch_threads    # --threads holds for this command only (main may run in a notebook)
+        with torch_threads(None): return args.func(args)
     except CLIError as e:
         parser.exit(2, f"layered-gan: error: {e}\n")
     except RunStopped as e:

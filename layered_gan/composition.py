@@ -10,8 +10,9 @@ import torch
 from torch import Tensor
 
 # %% auto #0
-__all__ = ['DECOMPOSITIONS', 'LAYER_TITLES', 'compose', 'decompose', 'to_image', 'layer_grid', 'title_grid',
-           'mask_border_coverage', 'diagnose_masks', 'mask_verdict', 'CompositionExplorer']
+__all__ = ['DECOMPOSITIONS', 'LAYER_TITLES', 'compose', 'decompose', 'new_figure', 'figure_png', 'to_image', 'layer_grid',
+           'title_grid', 'mask_border_coverage', 'diagnose_masks', 'mask_verdict', 'FigureExplorer',
+           'CompositionExplorer']
 
 # %% ../nbs/01_composition.ipynb #d4118724
 def compose(xb:Tensor, # background, (B,3,H,W) in [-1,1]
@@ -38,6 +39,22 @@ def decompose(layers:dict[str, Tensor], # 'image', 'background', 'foreground' (B
     raise ValueError(f"kind must be one of {DECOMPOSITIONS}, got {kind!r}")
 
 # %% ../nbs/01_composition.ipynb #c2b45259
+def new_figure(nrows:int, ncols:int, figsize:tuple, detached:bool=False):
+    """`(fig, axs)` with `axs` an (nrows, ncols) array. By default a pyplot figure, which a notebook shows at the end of
+    the cell; `detached=True` gives a bare `matplotlib.figure.Figure`: no backend, never shown, nothing to close."""
+    if detached:
+        from matplotlib.figure import Figure
+        fig = Figure(figsize=figsize)
+        return fig, fig.subplots(nrows, ncols, squeeze=False)
+    import matplotlib.pyplot as plt
+    return plt.subplots(nrows, ncols, figsize=figsize, squeeze=False)
+
+def figure_png(fig, dpi:int=100) -> bytes:
+    "A figure as PNG bytes (what files, widgets and saved notebooks hold)."
+    import io
+    buf = io.BytesIO(); fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight")
+    return buf.getvalue()
+
 def to_image(x:Tensor) -> Tensor:
     "(3,H,W) in [-1,1] or (1,H,W) in [0,1] to an (H,W,3) array for `imshow`."
     x = x.detach().float().cpu()
@@ -50,12 +67,12 @@ def layer_grid(xb:Tensor, xf:Tensor, pi:Tensor, # layers, (B,3,H,W), (B,3,H,W), 
                n:int=4,            # rows to draw
                axs=None,           # optional (n,4) array of axes to draw into
                row_labels=None,    # optional text beside each row
+               detached:bool=False, # a bare `Figure` outside pyplot (for files and widgets), see `new_figure`
               ):
     "Fig. 5-style grid, one sample per row: background, masked foreground, mask, image. Returns the figure."
-    import matplotlib.pyplot as plt
     x = compose(xb, xf, pi) if x is None else x
     n = min(n, len(xb))
-    if axs is None: _, axs = plt.subplots(n, 4, figsize=(6, 1.5 * n), squeeze=False)
+    if axs is None: _, axs = new_figure(n, 4, (6, 1.5 * n), detached)
     # pi * xf, shown over white like the paper's figures
     fgm = pi * xf + (1 - pi) * torch.ones_like(xf)
     for i in range(n):
@@ -95,7 +112,32 @@ def mask_verdict(coverage:float, border_coverage:float, # mean coverage and mean
     return "inverted" if border_coverage > border else "expected"
 
 # %% ../nbs/01_composition.ipynb #843356fe
-class CompositionExplorer:
+class FigureExplorer:
+    """Base of the chapters' widgets: controls above a picture that `draw` (a subclass's) makes from their values.
+    The picture is a PNG in an `ipywidgets.Image`, drawn on a detached figure, so it shows whatever the kernel's
+    matplotlib backend; a saved notebook keeps the PNG of the last drawing as the widget's static view."""
+    def _build(self, controls:list, layout):
+        "`layout`: the controls' box, drawn above the picture."
+        import ipywidgets as W
+        self.controls, self.image = controls, W.Image(format="png")
+        self.widget = W.VBox([layout, self.image])
+        for w in controls: w.observe(self.update, "value")
+        self.update()
+
+    def draw(self): raise NotImplementedError   # -> a matplotlib figure for the controls' current values
+
+    def update(self, *_):
+        self.png = figure_png(self.draw())
+        self.image.value = self.png
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        import base64
+        data = dict(self.widget._repr_mimebundle_(include=include, exclude=exclude) or {})
+        data["image/png"] = base64.b64encode(self.png).decode()   # the static view, for pages that cannot run widgets
+        data["text/plain"] = f"{type(self).__name__}: run the notebook to move its controls"
+        return data
+
+class CompositionExplorer(FigureExplorer):
     "Widget: choose an image of a dataset and a decomposition, see its layers and the composed image."
     def __init__(self, ds, # a `ShapesDataset` (its `layers` method gives the expected decomposition)
                  n_images:int=16, # how many images the slider reaches
@@ -104,25 +146,14 @@ class CompositionExplorer:
         self.ds = ds
         self.index = W.IntSlider(0, 0, min(n_images, len(ds)) - 1, description="image")
         self.kind = W.Dropdown(options=DECOMPOSITIONS, value="expected", description="decomposition")
-        self.out = W.Output()
-        self.index.observe(self.update, "value"); self.kind.observe(self.update, "value")
-        self.widget = W.VBox([W.HBox([self.index, self.kind]), self.out])
-        self.update()
+        self._build([self.index, self.kind], W.HBox([self.index, self.kind]))
 
-    def update(self, *_):
-        import matplotlib.pyplot as plt
+    def draw(self):
         i = self.index.value
         lay = self.ds.layers([i, (i + 1) % len(self.ds)])       # the second item lends its background as filler
         self.layers = {k: v[:1] for k, v in decompose(lay, self.kind.value).items()}
         self.composed = compose(self.layers["xb"], self.layers["xf"], self.layers["pi"])
         self.diagnosis = diagnose_masks(self.layers["pi"])
-        self.out.clear_output(wait=True)
-        with self.out:
-            fig = layer_grid(self.layers["xb"], self.layers["xf"], self.layers["pi"], self.composed, n=1)
-            title_grid(fig, f"{self.kind.value}: coverage {self.diagnosis['coverage']:.2f}, "
-                            f"border {self.diagnosis['border_coverage']:.2f}")
-            plt.show()
-
-    def _ipython_display_(self):
-        from IPython.display import display
-        display(self.widget)
+        fig = layer_grid(self.layers["xb"], self.layers["xf"], self.layers["pi"], self.composed, n=1, detached=True)
+        return title_grid(fig, f"{self.kind.value}: coverage {self.diagnosis['coverage']:.2f}, "
+                               f"border {self.diagnosis['border_coverage']:.2f}")

@@ -22,7 +22,8 @@ from torchvision.transforms import v2
 __all__ = ['CATEGORIES', 'N_CATEGORIES', 'SHAPE_FNS', 'BACKGROUND_FAMILIES', 'NOISE_GRIDS', 'COVERAGE_RANGE', 'MAX_OFFSET',
            'CHUNK', 'SPLITS', 'DEFAULT_SIZES', 'hsv_to_rgb', 'Category', 'shape_geometry', 'sample_params',
            'render_backgrounds', 'render_objects', 'pixel_grid', 'chunk_params', 'render_items', 'render_shapes',
-           'to_float', 'ShapesDataset', 'show_category_grid', 'mask_stats', 'gan_augmentation', 'ColorAugmentation']
+           'to_float', 'ShapesDataset', 'show_category_grid', 'mask_stats', 'gan_augmentation', 'ColorAugmentation',
+           'own_rng', 'torch_threads']
 
 # %% ../nbs/00_data.ipynb #34bf7d41
 def hsv_to_rgb(h:Tensor, # hue in [0, 1), any shape
@@ -285,11 +286,17 @@ class ShapesDataset(Dataset):
 def show_category_grid(ds:ShapesDataset, # a shapes dataset
                        per_class:int=6,  # examples per category
                        with_masks:bool=True, # show each mask beside its image
+                       detached:bool=False,  # a bare `matplotlib.figure.Figure` outside pyplot (for files)
                       ):
     "Plot `per_class` images (and masks) of every category; returns the figure."
-    import matplotlib.pyplot as plt
     cols = per_class * (2 if with_masks else 1)
-    fig, axs = plt.subplots(len(ds.categories), cols, figsize=(cols * 0.9, len(ds.categories) * 0.95))
+    size = dict(figsize=(cols * 0.9, len(ds.categories) * 0.95))
+    if detached:
+        from matplotlib.figure import Figure
+        fig = Figure(**size); axs = fig.subplots(len(ds.categories), cols, squeeze=False)
+    else:
+        import matplotlib.pyplot as plt
+        fig, axs = plt.subplots(len(ds.categories), cols, squeeze=False, **size)
     for k, name in enumerate(ds.categories):
         idx = (ds.labels == k).nonzero().flatten()[:per_class].tolist()
         for j in range(per_class):
@@ -336,3 +343,20 @@ class ColorAugmentation:
         y = (x + 1) / 2
         y = torch.stack([self.jitter(i) for i in y]) if y.ndim == 4 else self.jitter(y)
         return y.clamp(0, 1) * 2 - 1
+
+# %% ../nbs/00_data.ipynb #4a5081cd
+def own_rng(f):
+    "Decorator: `f` runs on a fork of torch's global CPU random stream; its seeding leaves the caller's stream as it was."
+    import functools
+    @functools.wraps(f)
+    def wrapper(*args, **kwargs):
+        with torch.random.fork_rng(devices=[]): return f(*args, **kwargs)
+    return wrapper
+
+class torch_threads:
+    "Context manager: run a block with `n` torch threads (None or 0: as they are), then put the number back."
+    def __init__(self, n:int|None): self.n = n
+    def __enter__(self):
+        self.before = torch.get_num_threads()
+        if self.n: torch.set_num_threads(self.n)
+    def __exit__(self, *exc): torch.set_num_threads(self.before)

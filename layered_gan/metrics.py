@@ -21,7 +21,7 @@ from torchvision.models.inception import Inception3, InceptionA, InceptionC, Inc
 from torchvision.transforms import InterpolationMode
 from torchvision.transforms.v2 import functional as TF
 
-from .data import render_shapes, chunk_params, ShapesDataset, N_CATEGORIES, BACKGROUND_FAMILIES, CHUNK, to_float
+from .data import render_shapes, chunk_params, ShapesDataset, N_CATEGORIES, BACKGROUND_FAMILIES, CHUNK, to_float, own_rng
 from .models import eval_mode
 
 # %% auto #0
@@ -247,6 +247,7 @@ def evaluate_shapes_feature_net(net:ShapesFeatureNet, # a trained feature networ
                 layout_iou=((lay_pred & lay_true).sum() / (lay_pred | lay_true).sum()).item())
 
 # %% ../nbs/06_metrics.ipynb #9e52bf26
+@own_rng
 def train_shapes_feature_net(out:str|os.PathLike|None=None, # where to save the weights; None: don't save
                              resolution:int=64,    # training resolution
                              steps:int=3000,       # optimisation steps

@@ -12,7 +12,8 @@ from functools import lru_cache
 import torch
 import torch.nn.functional as F
 from torch import Tensor
-from .composition import compose, decompose, layer_grid, DECOMPOSITIONS
+from .composition import compose, decompose, layer_grid, DECOMPOSITIONS, FigureExplorer
+from .data import own_rng
 
 # %% auto #0
 __all__ = ['PerturbConfig', 'sample_perturbation', 'affine_matrix', 'warp', 'contrast_jitter', 'perturb_layers',
@@ -127,6 +128,7 @@ def _critic_data(res:int, n_train:int, n_test:int) -> tuple[dict, dict, Tensor, 
     return (render_shapes(0, n_train, res)["image"], layers(render_shapes(n_train, n_train, res)),
             render_shapes(0, n_test, res, split="test")["image"], layers(render_shapes(n_test, n_test, res, split="test")))
 
+@own_rng
 def critic_accuracy(kind:str,           # decomposition to test
                     cfg:PerturbConfig,  # perturbation ranges
                     res:int=32,         # resolution
@@ -152,7 +154,7 @@ def critic_accuracy(kind:str,           # decomposition to test
     return float((acc_real + acc_fake) / 2)
 
 # %% ../nbs/02_perturbation.ipynb #b96ec935
-class PerturbationExplorer:
+class PerturbationExplorer(FigureExplorer):
     "Widget: move the perturbation's parameters by hand and see what each decomposition composes to."
     def __init__(self, ds, # a `ShapesDataset`
                  n_images:int=16, cfg:PerturbConfig|None=None):
@@ -166,14 +168,10 @@ class PerturbationExplorer:
         self.ty = W.FloatSlider(0.0, min=-0.25, max=0.25, step=0.025, description="t_y")
         self.alpha = W.FloatSlider(0.0, min=-45, max=45, step=5, description="alpha (deg)")
         self.contrast = W.FloatSlider(1.0, min=0.5, max=1.5, step=0.05, description="bg contrast")
-        self.out = W.Output()
         controls = [self.index, self.kind, self.s, self.tx, self.ty, self.alpha, self.contrast]
-        for w in controls: w.observe(self.update, "value")
-        self.widget = W.VBox([W.HBox([W.VBox(controls[:4]), W.VBox(controls[4:])]), self.out])
-        self.update()
+        self._build(controls, W.HBox([W.VBox(controls[:4]), W.VBox(controls[4:])]))
 
-    def update(self, *_):
-        import matplotlib.pyplot as plt
+    def draw(self):
         i = self.index.value
         lay = self.ds.layers([i, (i + 1) % len(self.ds)])
         self.layers = {k: v[:1] for k, v in decompose(lay, self.kind.value).items()}
@@ -184,11 +182,4 @@ class PerturbationExplorer:
         A = affine_matrix(self.params["s"], self.params["tx"], self.params["ty"], self.params["alpha"])
         xf_t, pi_t = perturb_layers(self.layers["xf"], self.layers["pi"], A)
         xb_t = contrast_jitter(self.layers["xb"], self.params["contrast"])
-        self.out.clear_output(wait=True)
-        with self.out:
-            layer_grid(xb_t, xf_t, pi_t, self.composed, n=1)
-            plt.show()
-
-    def _ipython_display_(self):
-        from IPython.display import display
-        display(self.widget)
+        return layer_grid(xb_t, xf_t, pi_t, self.composed, n=1, detached=True)

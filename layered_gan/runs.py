@@ -24,7 +24,7 @@ from .training import (TrainConfig, LayeredGANTrainer, LiveView, run_rounds, con
                                   config_from_dict, override, predict_masks, sample_grid, plot_losses)
 from .models import sample_codes, eval_mode, build_networks
 from .composition import compose
-from .data import to_float
+from .data import to_float, own_rng, torch_threads
 
 # %% auto #0
 __all__ = ['CHECKPOINT', 'PREVIOUS', 'RUN_MARKERS', 'SCHEDULE_FIELDS', 'ROUND_SCORES', 'VAL_SCORES', 'LOCK', 'CheckpointError',
@@ -133,6 +133,7 @@ def has_val_split(cfg:TrainConfig) -> bool:
 
 # %% ../nbs/08_runs.ipynb #9ea19aee
 @torch.no_grad()
+@own_rng   # building the feature network draws initial weights: from a fork, not the caller's stream
 def evaluate_networks(tr:LayeredGANTrainer, # a trainer holding the networks to evaluate
                       test:dict,            # `load_split(cfg, 'test')`
                       n_fid:int=1000,       # generated images for FID and bg-FID
@@ -244,9 +245,8 @@ class RunWriter:
 
     def grid(self, tag:str):
         if not self.main: return
-        import matplotlib.pyplot as plt     # figures are saved and closed; the reader's backend is left as it is
-        fig = sample_grid(self.tr, self.view.codes, title=f"round {self.tr.round + 1}, {tag}")
-        save_figure(fig, self.out / "samples" / f"round{self.tr.round + 1}_{tag}.png"); plt.close(fig)
+        fig = sample_grid(self.tr, self.view.codes, title=f"round {self.tr.round + 1}, {tag}", detached=True)
+        save_figure(fig, self.out / "samples" / f"round{self.tr.round + 1}_{tag}.png")   # outside pyplot: nothing shown
 
     def on_step(self, tr:LayeredGANTrainer, phase:str, losses:dict):
         tr.history.append(dict(phase=phase, round=tr.round, **losses))
@@ -389,9 +389,7 @@ def clear_partial_run(out:Path):
 # %% ../nbs/08_runs.ipynb #6a2faca6
 def _finish(tr:LayeredGANTrainer, out:Path, metrics:dict, w:RunWriter, test:dict|None, n_fid:int):
     "Loss curves; scores on test (once, for the report) and on val (for choices; the last round's when they match)."
-    import matplotlib.pyplot as plt
-    fig = plot_losses(tr.history)
-    save_figure(fig, out / "losses.png"); plt.close(fig)
+    save_figure(plot_losses(tr.history, detached=True), out / "losses.png")
     if test is not None:   # loaded before training
         metrics.update(evaluate_networks(tr, test, n_fid=n_fid), split="test")
         if w.val_split == "val":
@@ -411,6 +409,7 @@ def replica_divergence(tr:LayeredGANTrainer) -> float:
     return float(d)
 
 # %% ../nbs/08_runs.ipynb #d09b1d61
+@own_rng
 def estimate_run(cfg:TrainConfig, device:str|None=None, steps:int=1) -> dict[str, float]:
     "Seconds per GAN and U-Net step of `cfg` on `device` (timed on random images) and for its whole schedule."
     device = torch.device(device or ("cuda" if torch.cuda.is_available() else "cpu"))
@@ -497,6 +496,7 @@ def evaluate_run(run_dir:str|os.PathLike, dataset:str|None=None, data_root:str|N
     return {**evaluate_networks(tr, load_split(cfg, split, n=n_test), n_fid=n_fid, fid=fid), "split": split}
 
 # %% ../nbs/08_runs.ipynb #af38853a
+@own_rng
 def oracle_unet(cfg:TrainConfig, steps:int|None=None, device="cpu") -> dict:
     "The run's U-Net trained on real training images and their true masks (an upper bound); its test-split scores."
     import torch.nn.functional as F

@@ -17,7 +17,7 @@ import torch.nn.functional as F
 from torch import Tensor, nn
 from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
 
-from .composition import compose, mask_border_coverage, layer_grid, mask_verdict, title_grid
+from .composition import compose, mask_border_coverage, layer_grid, mask_verdict, title_grid, new_figure
 from .perturbation import PerturbConfig, perturbed_compose
 from .models import ModelConfig, model_config, sample_codes, build_networks, eval_mode
 from .data import to_float
@@ -527,12 +527,12 @@ def predict_masks(F_net:nn.Module, images:Tensor, batch:int=256) -> Tensor:
     return torch.cat(out)
 
 # %% ../nbs/05_training.ipynb #9d4a2273
-def sample_grid(tr:LayeredGANTrainer, codes=None, n:int=6, title:str|None=None):
+def sample_grid(tr:LayeredGANTrainer, codes=None, n:int=6, title:str|None=None,
+                detached:bool=False): # a bare `Figure` outside pyplot (for files), see `new_figure`
     "Fig. 5-style grid from the sampling generator (fixed `codes` make frames comparable over training)."
-    import matplotlib.pyplot as plt
     codes = codes if codes is not None else sample_codes(n, tr.cfg.model, torch.Generator(tr.device).manual_seed(0), tr.device)
     with torch.no_grad(), eval_mode(tr.sampler) as s: xb, xf, pi = s(codes)
-    fig = layer_grid(xb.cpu(), xf.cpu(), pi.cpu(), n=len(xb))
+    fig = layer_grid(xb.cpu(), xf.cpu(), pi.cpu(), n=len(xb), detached=detached)
     if title: title_grid(fig, title)
     return fig
 
@@ -564,15 +564,16 @@ class LiveView:
     def close(self): self.bar.close()
 
 def plot_losses(history:list[dict], # one dict per step, with 'phase', 'round' and the losses
-                window:int=50):
+                window:int=50,
+                detached:bool=False): # a bare `Figure` outside pyplot (for files), see `new_figure`
     "Loss curves (moving averages) of a run: adversarial, MI, mask statistics and the U-Net's BCE."
-    import matplotlib.pyplot as plt, pandas as pd
+    import pandas as pd
     df = pd.DataFrame(history)
     gan, seg = df[df.phase == "gan"].reset_index(drop=True), df[df.phase == "seg"].reset_index(drop=True)
     groups = [("adversarial", ["d_adv", "g_adv"]), ("mutual information (NLL)", ["mi_x", "mi_pi"]),
               ("masks", ["coverage", "border", "bin"]), ("U-Net", ["seg"])]
-    fig, axs = plt.subplots(1, 4, figsize=(15, 3))
-    for a, (title, keys) in zip(axs, groups):
+    fig, axs = new_figure(1, 4, (15, 3), detached)
+    for a, (title, keys) in zip(axs[0], groups):
         d = seg if title == "U-Net" else gan
         for k in keys:
             if k in d: a.plot(d[k].rolling(window, min_periods=1).mean(), label=k)

@@ -16,6 +16,8 @@ How it works:
   a cell with an error output or a Traceback on stderr, a code cell left unexecuted, a widget output that does not
   render as a widget (no `.jupyter-widgets` / `.widget-*` element, "Error displaying widget", still "Loading
   widget..."), or text that is a widget's plain repr ("VBox(children=...", "IntSlider(value=...").
+- Then every widget output is exercised as a reader would: it must hold an image, and the image must change when a
+  control moves (its first dropdown set to the next option, else its first checkbox clicked).
 - A screenshot of each chapter after its run goes to $LAYERED_GAN_SCREENSHOTS (default: a pytest tmp folder); the
   folder is printed.
 - `test_checker_flags_a_broken_notebook` runs a tiny notebook with a real widget, a fake widget repr and a cell that
@@ -332,8 +334,42 @@ def problems_in(cells: list[dict]) -> list[str]:
     return out
 
 
-def run_in_browser(lab: Lab, browser, path: str, shot: Path | None, timeout: float = RUN_TIMEOUT):
-    "Open `path` (relative to the lab root) in JupyterLab, run all its cells, screenshot it; return (cells, seconds)."
+def exercise_widgets(page) -> list[dict]:
+    """Every widget output of the page: does it hold an image, and does the image change when a control moves (the
+    widget's first dropdown set to its next option, else its first checkbox clicked)? One dict per widget output."""
+    out = []
+    areas = page.locator(".jp-OutputArea-output").filter(has=page.locator(".jupyter-widgets"))
+    for k in range(areas.count()):
+        area = areas.nth(k)
+        imgs = area.locator("img")
+        r = dict(index=k, image=imgs.count() > 0, changed=False, control=None)
+        out.append(r)
+        if not r["image"]: continue
+        img = imgs.first
+        before = img.get_attribute("src")
+        select, box = area.locator("select").first, area.locator("input[type=checkbox]").first
+        try:
+            if area.locator("select").count():
+                n = select.locator("option").count()
+                i = select.evaluate("e => e.selectedIndex")
+                select.select_option(index=(i + 1) % n); r["control"] = f"dropdown option {(i + 1) % n}"
+            elif area.locator("input[type=checkbox]").count():
+                box.click(); r["control"] = "checkbox"
+            else:
+                r["control"] = "none found"; continue
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline and not r["changed"]:
+                page.wait_for_timeout(500)
+                r["changed"] = img.get_attribute("src") != before
+        except Exception as e:                             # reported by the test, with the widget's index
+            r["error"] = f"{e.__class__.__name__}: {str(e)[:200]}"
+    return out
+
+
+def run_in_browser(lab: Lab, browser, path: str, shot: Path | None, timeout: float = RUN_TIMEOUT,
+                   widgets: list | None = None):
+    """Open `path` (relative to the lab root) in JupyterLab, run all its cells, screenshot it; return (cells, seconds).
+    With a list `widgets`, each widget output is then exercised (`exercise_widgets`) and its result appended."""
     page = browser.new_page()
     page.set_default_timeout(60_000)
     messages = []
@@ -366,6 +402,7 @@ def run_in_browser(lab: Lab, browser, path: str, shot: Path | None, timeout: flo
         _screenshot(page, shot, path)
         print(f"\n{path}: JupyterLab and kernel ready in {t_ready - t0:.0f} s, cells run in {t_run - t_ready:.0f} s,"
               f" screenshot in {time.monotonic() - t_run:.0f} s")
+        if widgets is not None: widgets.extend(exercise_widgets(page))
         return cells, time.monotonic() - t0
     finally:
         try: page.close()
@@ -415,7 +452,8 @@ def test_checker_flags_a_broken_notebook(lab, browser, screenshots):
 def test_chapter_runs_in_jupyterlab(chapter, lab, browser, screenshots):
     shot = screenshots / chapter.replace(".ipynb", ".png")
     for old in [shot, *screenshots.glob(f"{shot.stem}-*.png")]: old.unlink(missing_ok=True)
-    cells, seconds = run_in_browser(lab, browser, f"nbs/{chapter}", shot)
+    exercised = []
+    cells, seconds = run_in_browser(lab, browser, f"nbs/{chapter}", shot, widgets=exercised)
     widgets = sum(o["widget_elements"] > 0 for c in cells if c["type"] == "code" for o in c["outputs"]
                   if WIDGET_MIME in o["mimes"])
     shots = sorted(screenshots.glob(f"{shot.stem}.png")) + sorted(screenshots.glob(f"{shot.stem}-*.png"))
@@ -426,4 +464,10 @@ def test_chapter_runs_in_jupyterlab(chapter, lab, browser, screenshots):
             if STDERR_MIME in o["mimes"] and "Traceback" not in o["text"]:
                 print(f"  stderr of cell {c['index']}: {o['text'].strip()[:300]!r}")
     found = problems_in(cells)
+    for w in exercised:          # every widget of the chapters draws a picture, and a new one when a control moves
+        print(f"  widget {w['index']}: image {w['image']}, moved {w['control']}, image changed {w['changed']}")
+        if not w["image"]: found.append(f"widget {w['index']}: its output holds no image")
+        elif w.get("error") or not w["changed"]:
+            found.append(f"widget {w['index']}: image unchanged after moving {w['control']} {w.get('error', '')}")
+    assert len(exercised) >= widgets, (exercised, widgets)
     assert not found, f"{chapter} in JupyterLab (screenshot {shot}):\n" + "\n".join(found)
