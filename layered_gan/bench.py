@@ -19,13 +19,13 @@ import time
 import torch
 from torch.utils.flop_counter import FlopCounterMode
 
-from .models import sample_codes
+from .models import sample_codes, build_networks
 from .training import TrainConfig, LayeredGANTrainer, train_config, override, RealBatches
 
 # %% auto #0
 __all__ = ['timeit', 'matmul_ceiling', 'count_step_flops', 'peak_mem_mb', 'rss_mb', 'bench_config', 'bench_isolated',
            'model_sizes', 'run_bench', 'print_bench', 'bench_arguments', 'main_bench', 'bench_command', 'conv_inputs',
-           'bench_layers', 'print_layers']
+           'bench_layers', 'print_layers', 'ddp_overhead']
 
 # %% ../nbs/09_performance.ipynb #e4a19dee
 def _sync(device):
@@ -197,6 +197,14 @@ def _main_layers(a) -> int:
     if a.json: print(json.dumps(res))
     return 0
 
+def _main_ddp(a) -> int:
+    _, _, res = _machine("cpu", a.quick)
+    m, cfg = next(_configs(a.models[:1], a.resolutions[:1], tuple(a.batch or ())[:1], a.quick))
+    res.update(model=m, **ddp_overhead(cfg, a.ddp, warmup=1, repeat=a.repeat or (2 if a.quick else 3)))
+    if a.json: print(json.dumps(res))
+    else: print(", ".join(f"{k} {v:.3f}" if isinstance(v, float) else f"{k} {v}" for k, v in res.items()))
+    return 0
+
 def bench_arguments(ap:argparse.ArgumentParser) -> argparse.ArgumentParser:
     "The arguments of `layered-gan bench`: its subparser in the command line, or its own parser."
     ap.add_argument("--quick", action="store_true", help="a shrunk run (seconds), for CI")
@@ -212,6 +220,8 @@ def bench_arguments(ap:argparse.ArgumentParser) -> argparse.ArgumentParser:
     ap.add_argument("--precision", choices=["auto", "fp32", "bf16"], default="auto",
                     help="auto: bf16 autocast on a GPU, float32 on a CPU (default: auto)")
     ap.add_argument("--layers", action="store_true", help="time every convolution alone instead of the steps (`bench_layers`)")
+    ap.add_argument("--ddp", type=int, metavar="N", help="CPU only: the steps of N DDP processes (gloo, one thread each) "
+                    "against one process (`ddp_overhead`); the first of --models, --resolutions and --batch")
     return ap
 
 def main_bench(argv:list[str]|None=None) -> int:
@@ -228,7 +238,10 @@ def bench_command(a:argparse.Namespace, ap:argparse.ArgumentParser):
         try: dev = torch.device(a.device)
         except RuntimeError: ap.error(f"--device {a.device!r}: not a device (cpu, cuda, cuda:1, ...)")
         if dev.type == "cuda" and not torch.cuda.is_available(): ap.error(f"--device {a.device!r}: this machine has no CUDA GPU")
+    if a.ddp is not None and a.ddp < 2: ap.error(f"--ddp must be at least 2 processes, got {a.ddp}")
+    if a.ddp and a.device and torch.device(a.device).type != "cpu": ap.error("--ddp measures CPU processes: drop --device")
     if a.threads: torch.set_num_threads(a.threads)
+    if a.ddp: return _main_ddp(a)
     if a.layers: return _main_layers(a)
     res = run_bench(a.quick, a.device, tuple(a.resolutions), tuple(a.models), tuple(a.batch or ()), a.repeat, a.channels_last,
                     a.compile, a.precision)
@@ -286,3 +299,52 @@ def print_layers(rows:list[dict], file=None):
               f"{r['gflop']:>8.3f}{1e3 * r['seconds']:>8.2f}{r['gflops']:>9.1f}{frac:>9}", file=file)
     t, f = sum(r["seconds"] for r in rows), sum(r["gflop"] for r in rows)
     print(f"{'all layers, once each':<30}{'':>39}{f:>8.3f}{1e3 * t:>8.2f}{f / t:>9.1f}", file=file)
+
+# %% ../nbs/09_performance.ipynb #687e80ab
+def _ddp_child(rank:int, world:int, port:int, cfg_dict:dict, warmup:int, repeat:int, q):
+    "One process of `ddp_overhead`: joins a gloo group of `world` processes (if more than one), times the steps."
+    import torch.distributed as dist
+    from layered_gan.training import config_from_dict
+    torch.set_num_threads(1)
+    if world > 1: dist.init_process_group("gloo", init_method=f"tcp://127.0.0.1:{port}", rank=rank, world_size=world)
+    try:
+        cfg = config_from_dict(cfg_dict)
+        images = torch.randint(0, 256, (max(256, cfg.batch_size), 3, cfg.resolution, cfg.resolution), dtype=torch.uint8)
+        tr = LayeredGANTrainer(cfg, images, "cpu")     # under DDP: `batch_size // world` images per process
+        tr.f_ready = True
+        q.put((rank, timeit(tr.gan_step, "cpu", warmup, repeat), timeit(tr.seg_step, "cpu", warmup, repeat)))
+    finally:
+        if world > 1: dist.destroy_process_group()
+
+def _spawn_steps(cfg:TrainConfig, world:int, warmup:int, repeat:int) -> tuple[float, float]:
+    "Seconds per GAN and U-Net step with `world` processes of `cfg.batch_size` images each (the slowest process)."
+    import multiprocessing, queue, socket
+    from layered_gan.training import config_to_dict
+    from layered_gan.bench import _ddp_child     # the package's: a spawned process imports it (also from a notebook)
+    ctx = multiprocessing.get_context("spawn")
+    with socket.socket() as s: s.bind(("127.0.0.1", 0)); port = s.getsockname()[1]
+    q = ctx.Queue()
+    d = config_to_dict(override(cfg, batch_size=cfg.batch_size * world))
+    ps = [ctx.Process(target=_ddp_child, args=(r, world, port, d, warmup, repeat, q)) for r in range(world)]
+    for p in ps: p.start()
+    got = []
+    try:
+        while len(got) < world:                   # a process that dies early must not leave us waiting
+            try: got.append(q.get(timeout=1))
+            except queue.Empty:
+                if any(p.exitcode not in (None, 0) for p in ps):
+                    raise RuntimeError(f"a DDP process failed: exit codes {[p.exitcode for p in ps]}") from None
+    finally:
+        for p in ps:
+            p.join(timeout=60)
+            if p.is_alive(): p.kill()
+    return max(g for _, g, _ in got), max(s for _, _, s in got)
+
+def ddp_overhead(cfg:TrainConfig, world:int=2, warmup:int=1, repeat:int=3) -> dict:
+    "Weak scaling on the CPU: steps of one process against `world` DDP processes, `cfg.batch_size` images each."
+    if world < 2: raise ValueError(f"world must be at least 2, got {world}")
+    g1, s1 = _spawn_steps(cfg, 1, warmup, repeat)
+    gw, sw = _spawn_steps(cfg, world, warmup, repeat)
+    params = sum(p.numel() for m in build_networks(cfg.model).values() for p in m.parameters())
+    return dict(world=world, batch_per_process=cfg.batch_size, resolution=cfg.resolution, params=params,
+                single_gan_s=g1, ddp_gan_s=gw, gan_overhead=gw / g1 - 1, single_seg_s=s1, ddp_seg_s=sw, seg_overhead=sw / s1 - 1)
