@@ -37,7 +37,6 @@ import socket
 import subprocess
 import sys
 import time
-import tomllib
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -79,21 +78,20 @@ def _chapters() -> list[str]:
 
 # ---------------------------------------------------------------- the notebooks JupyterLab gets
 
-def _skip_flags() -> set[str]:
-    try: flags = tomllib.loads((REPO / "pyproject.toml").read_text())["tool"]["nbdev"]["tst_flags"].split()
-    except (KeyError, OSError, tomllib.TOMLDecodeError): flags = ["notest", "slow"]
-    return set(flags)
+def _execute_chapters():
+    "scripts/execute_chapters.py as a module: which cells a full run skips is decided in one place."
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("execute_chapters", REPO / "scripts" / "execute_chapters.py")
+    mod = importlib.util.module_from_spec(spec); spec.loader.exec_module(mod)
+    return mod
+
+
+def _skip_flags() -> set[str]: return _execute_chapters().skip_flags()
 
 
 def _skipped_cell(src: str, flags: set[str]) -> bool:
     "A cell that nbdev-test does not run: one of the `tst_flags` or `eval: false`."
-    for line in src.splitlines():
-        m = re.match(r"\s*#\|\s*(.*?)\s*$", line)
-        if not m: continue
-        d = m.group(1)
-        if d.split() and d.split()[0] in flags: return True
-        if re.fullmatch(r"eval\s*:\s*(false|False)", d): return True
-    return False
+    return _execute_chapters().skipped(src, flags)
 
 
 def _lab_copy(src: Path, dst: Path, flags: set[str]) -> int:
