@@ -2,6 +2,7 @@
 
     python scripts/execute_chapters.py                 # every chapter, one after the other
     python scripts/execute_chapters.py 01_composition  # some chapters
+    python scripts/execute_chapters.py --jobs 2        # two at a time, one torch thread each
 
 Each chapter runs in a fresh python3 kernel started in nbs/, as a reader's "Run All" would, except the cells that
 `nbdev-test` skips too (a `tst_flags` directive of pyproject.toml, e.g. `#| slow`, or `#| eval: false`): those stay
@@ -92,15 +93,25 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("chapters", nargs="*", help="chapter names without .ipynb (default: all)")
     ap.add_argument("--timeout", type=int, default=1800, help="seconds one cell may run (default 1800)")
+    ap.add_argument("--jobs", type=int, default=1, help="chapters run at a time, one torch thread each when more than 1")
     a = ap.parse_args(argv)
+    if a.jobs < 1: ap.error(f"--jobs must be positive, got {a.jobs}")
     names = a.chapters or sorted(p.stem for p in NBS.glob("*.ipynb"))
     missing = [n for n in names if not (NBS / f"{n}.ipynb").is_file()]
     if missing: ap.error(f"no chapter {', '.join(missing)} in {NBS}")
     flags = skip_flags()
     manifest = json.loads(MANIFEST.read_text()) if MANIFEST.is_file() else {}
-    for n in names:
-        manifest[n] = execute(n, flags, a.timeout)
+    def record(n, rec):
+        manifest[n] = rec
         MANIFEST.write_text(json.dumps(dict(sorted(manifest.items())), indent=1) + "\n")
+    if a.jobs == 1:
+        for n in names: record(n, execute(n, flags, a.timeout))
+        return 0
+    from concurrent.futures import ProcessPoolExecutor
+    os.environ["OMP_NUM_THREADS"] = "1"                    # the kernels inherit it: one thread each, side by side
+    with ProcessPoolExecutor(a.jobs) as ex:
+        futures = {n: ex.submit(execute, n, flags, a.timeout) for n in names}
+        for n, f in futures.items(): record(n, f.result())
     return 0
 
 
