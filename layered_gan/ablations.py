@@ -287,6 +287,9 @@ def ablate_arguments(ap:argparse.ArgumentParser) -> argparse.ArgumentParser:
     ap.add_argument("--n-fid", type=int, default=500, help="generated images for FID after each round (default 500)")
     ap.add_argument("--list", action="store_true", help="list the settings and exit")
     ap.add_argument("--table", action="store_true", help="print the results in --out as a Markdown table and exit")
+    ap.add_argument("--fid-reference", default="data/results/fid_reference.json",
+                    help="with --table: shapes-FID's reference rows printed under the tables, if this file exists "
+                         "(`layered-gan data --fid-reference`; default data/results/fid_reference.json)")
     return ap
 
 def main_ablate(argv:list[str]|None=None) -> int:
@@ -307,6 +310,11 @@ def ablate_command(a:argparse.Namespace, ap:argparse.ArgumentParser):
         print(markdown_table(res))
         for t in ("paper_mi", "options_added", "options_removed"):
             if seeds_table(res, t): print(f"\n{t}:\n" + seeds_table(res, t))
+        ref = Path(a.fid_reference)
+        if ref.is_file():      # shapes-FID's scale: the reference rows of `layered-gan data --fid-reference`
+            r = json.loads(ref.read_text())
+            print(f"\nshapes-FID references ({r['n']:,} real test images, {r['resolution']} px; {ref}): "
+                  + "; ".join(f"{k} {v:,.0f}" for k, v in r["rows"].items()))
         return 0
     for n in a.only or []:
         if n not in ABLATIONS: ap.error(f"--only: unknown ablation {n!r}; choose from {', '.join(ABLATIONS)}")

@@ -300,7 +300,7 @@ def print_layers(rows:list[dict], file=None):
     t, f = sum(r["seconds"] for r in rows), sum(r["gflop"] for r in rows)
     print(f"{'all layers, once each':<30}{'':>39}{f:>8.3f}{1e3 * t:>8.2f}{f / t:>9.1f}", file=file)
 
-# %% ../nbs/09_performance.ipynb #687e80ab
+# %% ../nbs/09_performance.ipynb #5aa63fa3
 def _ddp_child(rank:int, world:int, port:int, cfg_dict:dict, warmup:int, repeat:int, q):
     "One process of `ddp_overhead`: joins a gloo group of `world` processes (if more than one), times the steps."
     import torch.distributed as dist
