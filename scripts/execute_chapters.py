@@ -11,6 +11,8 @@ without outputs, since one of them alone takes longer than all the chapters. The
 - a widget's output drops its widget view, whose state a saved file does not hold (JupyterLab would show "model not
   found" in its place), and keeps its static form: the explorers' picture (`image/png`), a progress bar's text; the
   live widget returns when the cell runs again;
+- figures wider than 1000 px are scaled down and every PNG is stored with a 256-colour palette (`shrink_pictures`),
+  which keeps the saved chapters light;
 - the notebook is cleaned with `nbdev-clean` (outputs kept), as CI expects;
 - `data/chapter_outputs.json` records, per chapter, a hash of each code cell's source with its number of outputs, the
   wall time and the date. `tests/test_chapters.py` fails when a chapter's code no longer matches its outputs (run this
@@ -57,6 +59,27 @@ def static_widgets(nb) -> int:
     return n
 
 
+def shrink_pictures(nb, max_width: int = 1000) -> tuple[int, int]:
+    """Saved figures at a size a repository carries well: wider than `max_width` px scaled down, and every PNG stored
+    with a 256-colour palette (the chapters' figures are plots and small generated images). Returns bytes before and
+    after."""
+    import base64, io
+    from PIL import Image
+    before = after = 0
+    for c in nb["cells"]:
+        for o in c.get("outputs", []):
+            data = o.get("data", {})
+            if "image/png" not in data: continue
+            raw = base64.b64decode(data["image/png"]); before += len(raw)
+            im = Image.open(io.BytesIO(raw)).convert("RGB")
+            if im.width > max_width: im = im.resize((max_width, round(im.height * max_width / im.width)), Image.LANCZOS)
+            buf = io.BytesIO()
+            im.quantize(256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE).save(buf, "PNG", optimize=True)
+            if buf.tell() < len(raw): data["image/png"] = base64.b64encode(buf.getvalue()).decode()
+            after += min(buf.tell(), len(raw))
+    return before, after
+
+
 def execute(name: str, flags: set[str], timeout: int) -> dict:
     import nbformat
     from nbclient import NotebookClient
@@ -78,6 +101,7 @@ def execute(name: str, flags: set[str], timeout: int) -> dict:
         if env_before is not None: os.environ["IN_TEST"] = env_before
     seconds = time.time() - t0
     widgets = static_widgets(nb)
+    shrink_pictures(nb)
     nbformat.write(nb, path)
     subprocess.run(["nbdev-clean", "--fname", str(path)], cwd=REPO, check=True)
     nb = json.loads(path.read_text())

@@ -44,3 +44,32 @@ def test_readme_lists_the_chapters_in_the_order_of_the_landing_page():
     index = re.findall(r"\[`?(\d\d_\w+)`?\]\(", "".join(source(c) for c in cells(NBS / "index.ipynb")))
     readme = re.findall(r"\[`?(\d\d_\w+)`?\]\(nbs/", (NBS.parent / "README.md").read_text())
     assert index == readme == [p.stem for p in CHAPTERS]
+
+def test_chapters_hold_their_outputs():
+    """Every chapter (index included) is saved with the outputs of a full run (`python scripts/execute_chapters.py`):
+    its code matches the code that made them (data/chapter_outputs.json), every cell that had outputs still has them,
+    none is an error, and no output is a widget view a saved file cannot show."""
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("execute_chapters", NBS.parent / "scripts" / "execute_chapters.py")
+    ex = importlib.util.module_from_spec(spec); spec.loader.exec_module(ex)
+    manifest_path = NBS.parent / "data" / "chapter_outputs.json"
+    manifest = json.loads(manifest_path.read_text()) if manifest_path.is_file() else {}
+    bad = []
+    for p in sorted(NBS.glob("*.ipynb")):
+        fix = f"run `python scripts/execute_chapters.py {p.stem}`"
+        code = [c for c in cells(p) if c["cell_type"] == "code"]
+        if p.stem not in manifest:
+            bad.append(f"{p.name}: no outputs recorded: {fix}"); continue
+        rec = manifest[p.stem]["cells"]
+        if [ex.cell_hash(source(c)) for c in code] != [r["hash"] for r in rec]:
+            bad.append(f"{p.name}: its code changed since its outputs were made: {fix}"); continue
+        for i, (c, r) in enumerate(zip(code, rec)):
+            outs = c.get("outputs", [])
+            if len(outs) < r["outputs"]: bad.append(f"{p.name} code cell {i}: {len(outs)} of its {r['outputs']} outputs")
+            for o in outs:
+                text = "".join(o.get("text", "")) if o["output_type"] == "stream" else ""
+                if o["output_type"] == "error" or "Traceback (most recent call last)" in text:
+                    bad.append(f"{p.name} code cell {i}: an error output")
+                if "application/vnd.jupyter.widget-view+json" in o.get("data", {}):
+                    bad.append(f"{p.name} code cell {i}: a widget view without its state: {fix}")
+    assert not bad, "\n".join(bad)
