@@ -205,7 +205,7 @@ def _main_ddp(a) -> int:
     else: print(", ".join(f"{k} {v:.3f}" if isinstance(v, float) else f"{k} {v}" for k, v in res.items()))
     return 0
 
-# %% ../nbs/09_performance.ipynb #9f279db8
+# %% ../nbs/09_performance.ipynb #5e52dbb4
 def bench_arguments(ap:argparse.ArgumentParser) -> argparse.ArgumentParser:
     "The arguments of `layered-gan bench`: its subparser in the command line, or its own parser."
     ap.add_argument("--quick", action="store_true", help="a shrunk run (seconds), for CI")
