@@ -19,7 +19,8 @@ import time
 import torch
 from torch.utils.flop_counter import FlopCounterMode
 
-from .models import sample_codes, build_networks
+from .models import sample_codes
+from .runs import memory_estimate
 from .training import TrainConfig, LayeredGANTrainer, train_config, override, RealBatches
 
 # %% auto #0
@@ -346,6 +347,6 @@ def ddp_overhead(cfg:TrainConfig, world:int=2, warmup:int=1, repeat:int=3) -> di
     if world < 2: raise ValueError(f"world must be at least 2, got {world}")
     g1, s1 = _spawn_steps(cfg, 1, warmup, repeat)
     gw, sw = _spawn_steps(cfg, world, warmup, repeat)
-    params = sum(p.numel() for m in build_networks(cfg.model).values() for p in m.parameters())
+    params = memory_estimate(cfg)["params"]       # counted on the meta device: nothing is built
     return dict(world=world, batch_per_process=cfg.batch_size, resolution=cfg.resolution, params=params,
                 single_gan_s=g1, ddp_gan_s=gw, gan_overhead=gw / g1 - 1, single_seg_s=s1, ddp_seg_s=sw, seg_overhead=sw / s1 - 1)

@@ -8,11 +8,11 @@ Docs: https://layered-gan.github.io/layered-gan/composition.html.md"""
 from __future__ import annotations
 import torch
 from torch import Tensor
+from .data import new_figure   # pyplot or detached figures (data chapter)
 
 # %% auto #0
-__all__ = ['DECOMPOSITIONS', 'LAYER_TITLES', 'compose', 'decompose', 'new_figure', 'figure_png', 'to_image', 'layer_grid',
-           'title_grid', 'mask_border_coverage', 'diagnose_masks', 'mask_verdict', 'FigureExplorer',
-           'CompositionExplorer']
+__all__ = ['DECOMPOSITIONS', 'LAYER_TITLES', 'compose', 'decompose', 'figure_png', 'to_image', 'layer_grid', 'title_grid',
+           'mask_border_coverage', 'diagnose_masks', 'mask_verdict', 'FigureExplorer', 'CompositionExplorer']
 
 # %% ../nbs/01_composition.ipynb #d4118724
 def compose(xb:Tensor, # background, (B,3,H,W) in [-1,1]
@@ -39,16 +39,6 @@ def decompose(layers:dict[str, Tensor], # 'image', 'background', 'foreground' (B
     raise ValueError(f"kind must be one of {DECOMPOSITIONS}, got {kind!r}")
 
 # %% ../nbs/01_composition.ipynb #c2b45259
-def new_figure(nrows:int, ncols:int, figsize:tuple, detached:bool=False):
-    """`(fig, axs)` with `axs` an (nrows, ncols) array. By default a pyplot figure, which a notebook shows at the end of
-    the cell; `detached=True` gives a bare `matplotlib.figure.Figure`: no backend, never shown, nothing to close."""
-    if detached:
-        from matplotlib.figure import Figure
-        fig = Figure(figsize=figsize)
-        return fig, fig.subplots(nrows, ncols, squeeze=False)
-    import matplotlib.pyplot as plt
-    return plt.subplots(nrows, ncols, figsize=figsize, squeeze=False)
-
 def figure_png(fig, dpi:int=100) -> bytes:
     "A figure as PNG bytes (what files, widgets and saved notebooks hold)."
     import io

@@ -22,8 +22,8 @@ from torchvision.transforms import v2
 __all__ = ['CATEGORIES', 'N_CATEGORIES', 'SHAPE_FNS', 'BACKGROUND_FAMILIES', 'NOISE_GRIDS', 'COVERAGE_RANGE', 'MAX_OFFSET',
            'CHUNK', 'SPLITS', 'DEFAULT_SIZES', 'hsv_to_rgb', 'Category', 'shape_geometry', 'sample_params',
            'render_backgrounds', 'render_objects', 'pixel_grid', 'chunk_params', 'render_items', 'render_shapes',
-           'to_float', 'ShapesDataset', 'show_category_grid', 'mask_stats', 'gan_augmentation', 'ColorAugmentation',
-           'own_rng', 'torch_threads']
+           'to_float', 'ShapesDataset', 'new_figure', 'show_category_grid', 'mask_stats', 'gan_augmentation',
+           'ColorAugmentation', 'own_rng', 'torch_threads']
 
 # %% ../nbs/00_data.ipynb #34bf7d41
 def hsv_to_rgb(h:Tensor, # hue in [0, 1), any shape
@@ -283,20 +283,24 @@ class ShapesDataset(Dataset):
         return {k: torch.cat([p[k] for p in parts]) for k in parts[0]}
 
 # %% ../nbs/00_data.ipynb #040ed826
+def new_figure(nrows:int, ncols:int, figsize:tuple, detached:bool=False):
+    """`(fig, axs)` with `axs` an (nrows, ncols) array. By default a pyplot figure, which a notebook shows at the end of
+    the cell; `detached=True` gives a bare `matplotlib.figure.Figure`: no backend, never shown, nothing to close."""
+    if detached:
+        from matplotlib.figure import Figure
+        fig = Figure(figsize=figsize)
+        return fig, fig.subplots(nrows, ncols, squeeze=False)
+    import matplotlib.pyplot as plt
+    return plt.subplots(nrows, ncols, figsize=figsize, squeeze=False)
+
 def show_category_grid(ds:ShapesDataset, # a shapes dataset
                        per_class:int=6,  # examples per category
                        with_masks:bool=True, # show each mask beside its image
-                       detached:bool=False,  # a bare `matplotlib.figure.Figure` outside pyplot (for files)
+                       detached:bool=False,  # a bare `matplotlib.figure.Figure` outside pyplot (for files), see `new_figure`
                       ):
     "Plot `per_class` images (and masks) of every category; returns the figure."
     cols = per_class * (2 if with_masks else 1)
-    size = dict(figsize=(cols * 0.9, len(ds.categories) * 0.95))
-    if detached:
-        from matplotlib.figure import Figure
-        fig = Figure(**size); axs = fig.subplots(len(ds.categories), cols, squeeze=False)
-    else:
-        import matplotlib.pyplot as plt
-        fig, axs = plt.subplots(len(ds.categories), cols, squeeze=False, **size)
+    fig, axs = new_figure(len(ds.categories), cols, (cols * 0.9, len(ds.categories) * 0.95), detached)
     for k, name in enumerate(ds.categories):
         idx = (ds.labels == k).nonzero().flatten()[:per_class].tolist()
         for j in range(per_class):

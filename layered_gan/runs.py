@@ -23,8 +23,8 @@ from torch import Tensor, nn
 from .training import (TrainConfig, LayeredGANTrainer, LiveView, run_rounds, config_to_dict,
                                   config_from_dict, override, predict_masks, sample_grid, plot_losses)
 from .models import sample_codes, eval_mode, build_networks
-from .composition import compose
-from .data import to_float, own_rng, torch_threads
+from .composition import compose, figure_png
+from .data import to_float, own_rng
 
 # %% auto #0
 __all__ = ['CHECKPOINT', 'PREVIOUS', 'RUN_MARKERS', 'SCHEDULE_FIELDS', 'ROUND_SCORES', 'VAL_SCORES', 'LOCK', 'CheckpointError',
@@ -57,7 +57,7 @@ def write_atomic(path:str|os.PathLike, write) -> Path:
 
 def save_figure(fig, path:str|os.PathLike):
     "Write a figure as PNG atomically, so an interrupted run leaves no half image."
-    write_atomic(path, lambda f: fig.savefig(f, dpi=100, bbox_inches="tight", format="png"))
+    write_atomic(path, lambda f: f.write(figure_png(fig)))
 
 def save_checkpoint(state:dict, path:str|os.PathLike) -> Path:
     "Write `state` atomically to `path`; an existing file there becomes `checkpoint_prev.pt` beside it."

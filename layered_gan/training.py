@@ -17,7 +17,8 @@ import torch.nn.functional as F
 from torch import Tensor, nn
 from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
 
-from .composition import compose, mask_border_coverage, layer_grid, mask_verdict, title_grid, new_figure
+from .composition import compose, mask_border_coverage, layer_grid, mask_verdict, title_grid
+from .data import new_figure
 from .perturbation import PerturbConfig, perturbed_compose
 from .models import ModelConfig, model_config, sample_codes, build_networks, eval_mode
 from .data import to_float
