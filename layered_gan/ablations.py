@@ -52,7 +52,9 @@ ABLATIONS.update({f"paper_{k}_s{s}": (("paper_mi",), {**ch, "seed": s}) for k, c
 # recipe (three seeds each). An option's values are read from the two presets, so the table follows them.
 def _field(cfg, k): return getattr(getattr(cfg, k.split(".")[0]), k.split(".")[1]) if "." in k else getattr(cfg, k)
 _SHORT = {"gamma_border": "border", "model.bg_downsample": "bg_low", "model.mask_bias_init": "mask_bias"}
-RECIPE_OPTIONS = {_SHORT.get(k, k): (k,) for k in BEYOND_PAPER} | {"tuning": ("lr_d", "perturb.scale", "perturb.shift")}
+# (`self_train` refines the U-Net after the GAN is trained: the ablations leave it off, the training chapter measures it)
+RECIPE_OPTIONS = ({_SHORT.get(k, k): (k,) for k in BEYOND_PAPER if k != "self_train"}
+                  | {"tuning": ("lr_d", "perturb.scale", "perturb.shift")})
 def recipe_changes(option:str, to:str) -> dict:
     "The fields of one recipe option at their value in preset `to` ('shapes' switches it on, 'shapes-paper' off)."
     return {k: _field(TRAIN_PRESETS[to], k) for k in RECIPE_OPTIONS[option]}
@@ -73,7 +75,7 @@ def ablation_config(name:str,         # a key of `ABLATIONS`
     "The config of one ablation run."
     if name not in ABLATIONS: raise ValueError(f"unknown ablation {name!r}; choose from {', '.join(ABLATIONS)}")
     if not scale > 0: raise ValueError(f"scale must be positive, got {scale}")
-    cfg = train_config(ablation_preset(name), **ABLATIONS[name][1])
+    cfg = train_config(ablation_preset(name), self_train=0, **ABLATIONS[name][1])   # what the GAN teaches, unrefined
     return override(cfg, gan_steps=max(1, round(cfg.gan_steps * scale)), seg_steps=max(1, round(cfg.seg_steps * scale)))
 
 def prior_entropy(cfg:TrainConfig) -> float:

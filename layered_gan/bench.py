@@ -70,9 +70,7 @@ def bench_config(cfg:TrainConfig, device="cpu", warmup:int=2, repeat:int=5, ceil
                  bf16:bool=False, label:str="", channels_last:bool=False, compile:bool=False) -> list[dict]:
     "Time and count the G update, the D/E_x/E_pi update, the U-Net step and the data pipeline of one config."
     images = torch.randint(0, 256, (max(256, cfg.batch_size), 3, cfg.resolution, cfg.resolution), dtype=torch.uint8)
-    tr = LayeredGANTrainer(override(cfg, bf16=bf16), images, device)     # bf16: the trainer's own autocast
-    if channels_last:                                       # weights (and so conv outputs) in NHWC order
-        for m in (tr.G, tr.D, tr.Epi, tr.F): m.to(memory_format=torch.channels_last)
+    tr = LayeredGANTrainer(override(cfg, bf16=bf16, channels_last=channels_last), images, device)  # the trainer's own options
     if compile:                                             # torch.compile the four networks' forward passes
         tr.G_par, tr.D_par, tr.Epi_par, tr.F_par = (torch.compile(m) for m in (tr.G, tr.D, tr.Epi, tr.F))
     tr.f_ready = True

@@ -211,7 +211,9 @@ def print_plan(cfg:"TrainConfig", preset:str, device:str|None, mem:dict|None=Non
     kind = "the paper's method" if not beyond_paper(cfg) else "a CPU recipe with options beyond the paper"
     dev = device or ("cuda" if torch.cuda.is_available() else "cpu")
     print(f"plan: preset {preset} ({kind}), {cfg.dataset}, {cfg.resolution} px, {cfg.rounds} rounds x "
-          f"({cfg.gan_steps} GAN + {cfg.seg_steps} U-Net steps), batch {cfg.batch_size}, on {dev}; estimated "
+          f"({cfg.gan_steps} GAN + {cfg.seg_steps} U-Net steps)" +
+          (f" + {cfg.self_train} U-Net steps on real images" if cfg.self_train else "") +
+          f", batch {cfg.batch_size}, on {dev}; estimated "
           f"{e['total_s'] / 60:,.0f} min ({e['gan_step_s']:.2f} s a GAN step, {e['seg_step_s']:.2f} s a U-Net step), "
           f"about {mem['bytes'] / 2**30:,.1f} GiB of memory", flush=True)
     if e["total_s"] > 3600 and not str(dev).startswith("cuda"):

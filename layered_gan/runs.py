@@ -254,18 +254,23 @@ class RunWriter:
         n = tr.step if phase == "gan" else tr.seg_step_n
         gan_end, seg_end = phase == "gan" and n == self.cfg.gan_steps, phase == "seg" and n == self.cfg.seg_steps
         if phase == "gan" and ((self.sample_every and n % self.sample_every == 0) or gan_end): self.grid(f"step{n:06d}")
+        if seg_end and self.cfg.self_train and tr.round == self.cfg.rounds - 1 and self.eval_rounds and self.main:
+            self.score(tr, tr.round, "before self_train")            # the U-Net as the paper's Algorithm 1 leaves it
         if gan_end or seg_end or (phase == "gan" and self.ckpt_every and n % self.ckpt_every == 0): self.checkpoint()
         self.steps += 1
         if self.stop_after is not None and self.steps >= self.stop_after: raise _StopRun
 
     def on_round(self, tr:LayeredGANTrainer, finished:int):
         "After round `finished` (0-based); the trainer already stands at the next round, where a resume starts."
-        if self.eval_rounds and self.main:
-            r = evaluate_networks(tr, self.val, n_fid=self.eval_rounds)
-            self.last_eval = (finished, r)
-            self.per_round.append(dict(round=finished + 1, split=self.val_split, gan_steps=(finished + 1) * self.cfg.gan_steps,
-                                       wall_s=self.wall(), **{k: r.get(k) for k in ROUND_SCORES}))
+        if self.eval_rounds and self.main: self.last_eval = (finished, self.score(tr, finished, "end"))
         self.checkpoint()
+
+    def score(self, tr:LayeredGANTrainer, finished:int, stage:str) -> dict:
+        "Scores on the validation split, kept in `per_round` with the wall time (evaluations included) and the stage."
+        r = evaluate_networks(tr, self.val, n_fid=self.eval_rounds)
+        self.per_round.append(dict(round=finished + 1, stage=stage, split=self.val_split, wall_s=self.wall(),
+                                   gan_steps=(finished + 1) * self.cfg.gan_steps, **{k: r.get(k) for k in ROUND_SCORES}))
+        return r
 
 
 # %% ../nbs/08_runs.ipynb #9ad50a39
@@ -421,7 +426,9 @@ def estimate_run(cfg:TrainConfig, device:str|None=None, steps:int=1) -> dict[str
         for _ in range(steps): step()
         sync(); return (time.perf_counter() - t0) / steps
     gan, seg = per_step(tr.gan_step), per_step(tr.seg_step) if cfg.seg_steps else 0.0
-    return dict(gan_step_s=gan, seg_step_s=seg, total_s=cfg.rounds * (cfg.gan_steps * gan + cfg.seg_steps * seg))
+    # an update of `self_train` (real images, a frozen copy's masks) costs about what a synthetic U-Net update does
+    return dict(gan_step_s=gan, seg_step_s=seg,
+                total_s=cfg.rounds * (cfg.gan_steps * gan + cfg.seg_steps * seg) + cfg.self_train * seg)
 
 # %% ../nbs/08_runs.ipynb #bcb04b97
 def memory_estimate(cfg:TrainConfig) -> dict[str, float]:

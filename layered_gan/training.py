@@ -6,6 +6,7 @@ Docs: https://layered-gan.github.io/layered-gan/training.html.md"""
 
 # %% ../nbs/05_training.ipynb #82b690f0
 from __future__ import annotations
+import copy
 import math
 import os
 import warnings
@@ -60,6 +61,7 @@ class TrainConfig:
     n_train:int|None=None         # limit the training images (shapes: how many to render)
     bbox_crop:bool=False          # CUB: train on crops of 1.5x the bounding box (FineGAN, DRC)
     bf16:bool=False               # bf16 autocast of the forward passes (for GPUs; weights, optimisers and losses stay float32)
+    channels_last:bool=False      # networks in channels_last memory format: the same computation, faster convolutions on some machines
     # --- beyond the paper (named options; neutral in the paper presets) ---
     gamma_border:float=0.0        # weight of a mask prior: mean of pi on a frame of `border_width` of the side
     border_width:float=0.0625     # width of that frame, fraction of the side
@@ -67,6 +69,8 @@ class TrainConfig:
     epi_hard:bool=False           # E_pi reads the thresholded mask pi > 0.5 (straight-through gradient to G)
     seg_hue:float=0.05            # hue jitter of the U-Net's colour augmentation, fraction of a turn (0.5: any hue)
     seg_filter:bool=False         # U-Net trained only on synthetic pairs with coverage in (0.05, 0.6) and border < 0.1
+    self_train:int=0              # U-Net updates on the real images after the last round, against a frozen copy's masks
+    self_train_every:int=250      # that frozen copy (the teacher) is renewed every this many updates
 
     @property
     def resolution(self) -> int: return self.model.resolution
@@ -75,7 +79,7 @@ class TrainConfig:
         "Raise ValueError naming the first bad field."
         if self.batch_size < 1: raise ValueError(f"batch_size must be positive, got {self.batch_size}")
         if self.rounds < 1: raise ValueError(f"rounds must be positive, got {self.rounds}")
-        for k in ("gan_steps", "seg_steps"):  # 0 is allowed: a round of U-Net steps only, or of GAN steps only
+        for k in ("gan_steps", "seg_steps", "self_train"):  # 0 is allowed: a round of U-Net steps only, or of GAN steps only
             if getattr(self, k) < 0: raise ValueError(f"{k} must be non-negative, got {getattr(self, k)}")
         for k in ("gamma_mi", "gamma_b", "gamma_bg", "gamma_size", "gamma_border", "lr_g", "lr_d", "lr_seg"):
             v = getattr(self, k)
@@ -84,6 +88,8 @@ class TrainConfig:
         if not 0 < self.border_width < 0.5: raise ValueError(f"border_width must be in (0, 0.5), got {self.border_width}")
         if not 0 <= self.min_mask <= 1: raise ValueError(f"min_mask must be in [0, 1], got {self.min_mask}")
         if not 0 <= self.bg_shift <= 0.5: raise ValueError(f"bg_shift must be in [0, 0.5], got {self.bg_shift}")
+        if self.self_train_every < 1: raise ValueError(f"self_train_every must be positive, got {self.self_train_every}")
+        if self.self_train and not self.seg_steps: raise ValueError("self_train refines a trained U-Net: it needs seg_steps > 0")
         if not 0 <= self.seg_hue <= 0.5: raise ValueError(f"seg_hue must be in [0, 0.5], got {self.seg_hue}")
         if self.n_train is not None and self.n_train < 1: raise ValueError(f"n_train must be positive, got {self.n_train}")
         return self
@@ -94,11 +100,11 @@ SHAPES_CPU = TrainConfig(
                        mask_bias_init=-1.0, bg_downsample=4, bg_width=32),
     perturb=PerturbConfig(scale=(-0.3, 0.0), shift=0.2, rotation=15.0),
     batch_size=32, rounds=3, gan_steps=800, seg_steps=250, gamma_mi=1.0, gamma_b=1.0, gamma_bg=2.0,
-    lr_g=2e-4, lr_d=4e-4, gamma_border=2.0, bg_shift=0.25, epi_hard=True, seg_hue=0.5, seg_filter=True)
+    lr_g=2e-4, lr_d=4e-4, gamma_border=2.0, bg_shift=0.25, epi_hard=True, seg_hue=0.5, seg_filter=True, self_train=1500)
 
 # every option beyond the paper, at the value that switches it off (the paper's method)
 BEYOND_PAPER = {"gamma_border": 0.0, "model.bg_downsample": 1, "bg_shift": 0.0, "epi_hard": False, "seg_hue": 0.05,
-                "seg_filter": False, "model.mask_bias_init": 0.0}
+                "seg_filter": False, "model.mask_bias_init": 0.0, "self_train": 0}
 
 def beyond_paper(cfg:TrainConfig) -> dict:
     "The options beyond the paper that `cfg` switches on, with their values ({} for the paper's method)."
@@ -331,7 +337,8 @@ class TrainerState:
         if cfg.batch_size % self.world: raise ValueError(f"batch_size {cfg.batch_size} must divide by the {self.world} processes")
         self.batch = cfg.batch_size // self.world                            # this process's share
         nets = build_networks(cfg.model, seed=cfg.seed)                       # the same weights in every process
-        self.G, self.D, self.Epi, self.F = (nets[k].to(self.device) for k in ("G", "D", "Epi", "F"))
+        fmt = torch.channels_last if cfg.channels_last else torch.contiguous_format   # weights' memory layout
+        self.G, self.D, self.Epi, self.F = (nets[k].to(self.device, memory_format=fmt) for k in ("G", "D", "Epi", "F"))
         fused = dict(fused=True) if self.device.type == "cuda" else {}       # one kernel per optimiser step on a GPU
         self.opt_g = torch.optim.Adam(self.G.parameters(), cfg.lr_g, betas=cfg.betas, **fused)
         self.opt_d = torch.optim.Adam([*self.D.parameters(), *self.Epi.parameters()], cfg.lr_d, betas=cfg.betas, **fused)
@@ -348,6 +355,7 @@ class TrainerState:
         self.recipe = Recipe(cfg, self.device)                               # the options beyond the paper
         self.round, self.step, self.seg_step_n = 0, 0, 0                      # position: round k, steps inside it
         self.f_ready = False                                                   # F trained at least once
+        self.teacher = None                                                    # F's frozen copy (option `self_train`)
         self.history = []                                                      # losses of every step
 
     @property
@@ -439,12 +447,27 @@ class LayeredGANTrainer(GANStep):
             if self.cfg.seg_color_aug: x = color_jitter(x, self.g_seg, hue=self.cfg.seg_hue)
             self.F.train()
             loss = F.binary_cross_entropy_with_logits(self.F_par(x).float(), pi)
-        self.opt_f.zero_grad(set_to_none=True)
-        loss.backward()
+        self._update_f(loss)
+        return dict(seg=loss.item())
+
+    def self_train_step(self) -> dict[str, float]:
+        "One U-Net update on real images against a frozen copy's thresholded masks (option `self_train`)."
+        if (self.seg_step_n - self.cfg.seg_steps) % self.cfg.self_train_every == 0 or self.teacher is None:
+            self.teacher = copy.deepcopy(self.F).eval().requires_grad_(False)
+        x = self.real.next(self.device)                        # flipped and cropped real images
+        with self.autocast():
+            with torch.no_grad(): target = (self.teacher(x).float() > 0).float()   # probability > 0.5
+            if self.cfg.seg_color_aug: x = color_jitter(x, self.g_seg, hue=self.cfg.seg_hue)
+            self.F.train()
+            loss = F.binary_cross_entropy_with_logits(self.F_par(x).float(), target)
+        self._update_f(loss)
+        return dict(self_train=loss.item())
+
+    def _update_f(self, loss:Tensor):
+        self.opt_f.zero_grad(set_to_none=True); loss.backward()
         self._check("segmentation", loss, self.F.parameters())
         self.opt_f.step()
         self.seg_step_n += 1
-        return dict(seg=loss.item())
 
     def state_dict(self) -> dict:
         "Everything needed to resume exactly: weights, optimisers, moving average, random streams, position."
@@ -503,7 +526,7 @@ class Monitor:
 
 # %% ../nbs/05_training.ipynb #a6e156e7
 def run_rounds(tr:LayeredGANTrainer,
-               on_step:Callable|None=None,  # on_step(tr, phase, losses) after every step; phase 'gan' or 'seg'
+               on_step:Callable|None=None,  # on_step(tr, phase, losses) after every step; phase 'gan', 'seg' or 'self'
                on_round:Callable|None=None, # on_round(tr, k) after round k's U-Net phase, the trainer already at round k + 1
               ):
     "Algorithm 1: K rounds of GAN updates then U-Net updates, from the trainer's current position."
@@ -512,9 +535,11 @@ def run_rounds(tr:LayeredGANTrainer,
         while tr.step < cfg.gan_steps:
             losses = tr.gan_step()
             if on_step: on_step(tr, "gan", losses)
-        while tr.seg_step_n < cfg.seg_steps:
-            losses = tr.seg_step()
-            if on_step: on_step(tr, "seg", losses)
+        n_seg = cfg.seg_steps + (cfg.self_train if tr.round == cfg.rounds - 1 else 0)  # the last round: + `self_train`
+        while tr.seg_step_n < n_seg:
+            real = tr.seg_step_n >= cfg.seg_steps
+            losses = tr.self_train_step() if real else tr.seg_step()
+            if on_step: on_step(tr, "self" if real else "seg", losses)
         tr.f_ready = tr.f_ready or cfg.seg_steps > 0
         tr.round, tr.step, tr.seg_step_n = tr.round + 1, 0, 0          # where a resume after this round starts
         if on_round: on_round(tr, tr.round - 1)
@@ -542,7 +567,7 @@ class LiveView:
     def __init__(self, tr:LayeredGANTrainer, every:int=500, n:int=4, show:Callable|None=None, progress:bool=True):
         from tqdm.auto import tqdm
         cfg = tr.cfg
-        self.total = cfg.rounds * (cfg.gan_steps + cfg.seg_steps)
+        self.total = cfg.rounds * (cfg.gan_steps + cfg.seg_steps) + cfg.self_train
         done = tr.round * (cfg.gan_steps + cfg.seg_steps) + tr.step + tr.seg_step_n
         self.bar = tqdm(total=self.total, initial=done, disable=not progress, dynamic_ncols=True, leave=True)
         self.every, self.show, self.monitor, self.smooth = every, show, Monitor(), {}
@@ -560,7 +585,9 @@ class LiveView:
                                          f"{s['mi_pi']:.2f} cov {s['coverage']:.2f} border {s['border']:.2f}")
             if self.show is not None and self.every and tr.step % self.every == 0:
                 self.show(sample_grid(tr, self.codes, title=f"round {tr.round + 1}, step {tr.step}"), tr)
-        elif self.bar.n % 10 == 0: self.bar.set_postfix_str(f"R{tr.round + 1} U-Net BCE {self.smooth['seg']:.3f}")
+        elif self.bar.n % 10 == 0:
+            k = "seg" if phase == "seg" else "self_train"
+            self.bar.set_postfix_str(f"R{tr.round + 1} U-Net BCE {'' if k == 'seg' else '(real) '}{self.smooth[k]:.3f}")
 
     def close(self): self.bar.close()
 
@@ -570,14 +597,14 @@ def plot_losses(history:list[dict], # one dict per step, with 'phase', 'round' a
     "Loss curves (moving averages) of a run: adversarial, MI, mask statistics and the U-Net's BCE."
     import pandas as pd
     df = pd.DataFrame(history)
-    gan, seg = df[df.phase == "gan"].reset_index(drop=True), df[df.phase == "seg"].reset_index(drop=True)
+    gan, seg = df[df.phase == "gan"].reset_index(drop=True), df[df.phase != "gan"].reset_index(drop=True)
     groups = [("adversarial", ["d_adv", "g_adv"]), ("mutual information (NLL)", ["mi_x", "mi_pi"]),
-              ("masks", ["coverage", "border", "bin"]), ("U-Net", ["seg"])]
+              ("masks", ["coverage", "border", "bin"]), ("U-Net", ["seg", "self_train"])]
     fig, axs = new_figure(1, 4, (15, 3), detached)
     for a, (title, keys) in zip(axs[0], groups):
         d = seg if title == "U-Net" else gan
         for k in keys:
-            if k in d: a.plot(d[k].rolling(window, min_periods=1).mean(), label=k)
+            if k in d: s = d[k].dropna(); a.plot(s.index, s.rolling(window, min_periods=1).mean(), label=k)
         a.set_title(title, fontsize=9); a.set_xlabel("step"); a.legend(fontsize=7)
     fig.tight_layout()
     return fig

@@ -14,7 +14,7 @@ from layered_gan import cli, runs
 ENV = {**os.environ, "OMP_NUM_THREADS": "1", "MPLBACKEND": "Agg"}
 TINY = ["--rounds", "1", "--resolution", "32", "--n-train", "256", "--g-width", "8", "--d-width", "8", "--epi-width", "4",
         "--seg-width", "8", "--seg-depth", "3", "--n-res", "0", "--d-c", "10", "--group-size", "2", "--no-progress",
-        "--n-fid", "100", "--threads", "1", "--no-plan"]
+        "--n-fid", "100", "--threads", "1", "--no-plan", "--self-train", "2"]
 
 class Costly(Exception): "A costly step was reached."
 
@@ -130,7 +130,7 @@ def test_failed_first_run_cleans_up_and_can_start_again(tmp_path, monkeypatch):
             for p in self.G.parameters(): p.data.fill_(float("nan"))
         return real(self, codes)
     monkeypatch.setattr(training.LayeredGANTrainer, "g_update", g_update)
-    cfg = training.train_config("shapes", rounds=1, gan_steps=6, seg_steps=1, n_train=64, batch_size=8, **{
+    cfg = training.train_config("shapes", rounds=1, gan_steps=6, seg_steps=1, self_train=2, n_train=64, batch_size=8, **{
         "model.g_width": 8, "model.d_width": 8, "model.epi_width": 4, "model.seg_width": 8, "model.seg_depth": 3,
         "model.d_c": 10, "model.group_size": 2})
     out = tmp_path / "run"

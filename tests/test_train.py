@@ -8,7 +8,7 @@ import torch
 ENV = {**os.environ, "OMP_NUM_THREADS": "1", "MPLBACKEND": "Agg"}
 TINY = ["--rounds", "1", "--resolution", "32", "--n-train", "256", "--g-width", "8", "--d-width", "8", "--epi-width", "4",
         "--seg-width", "8", "--seg-depth", "3", "--n-res", "0", "--d-c", "10", "--group-size", "2",
-        "--no-progress", "--n-fid", "100", "--threads", "1"]
+        "--no-progress", "--n-fid", "100", "--threads", "1", "--self-train", "2"]
 
 def run(*args, timeout=300):
     return subprocess.run(["layered-gan", *args], capture_output=True, text=True, env=ENV, timeout=timeout)
@@ -206,7 +206,7 @@ def test_diverging_loss_stops_with_a_clear_message_and_keeps_the_checkpoint(tmp_
                 for p in self.G.parameters(): p.fill_(float("nan"))
         return real_g_update(self, codes)
     monkeypatch.setattr(training.LayeredGANTrainer, "g_update", g_update)
-    cfg = training.train_config("shapes", rounds=1, gan_steps=10, seg_steps=2, n_train=256, **{
+    cfg = training.train_config("shapes", rounds=1, gan_steps=10, seg_steps=2, self_train=2, n_train=256, **{
         "model.g_width": 8, "model.d_width": 8, "model.epi_width": 4, "model.seg_width": 8, "model.seg_depth": 3,
         "model.d_c": 10, "model.group_size": 2})
     with pytest.raises(FloatingPointError, match="generator loss diverged.*step 6"):
@@ -235,7 +235,7 @@ def replace(src, dst):
         os.kill(os.getpid(), signal.SIGKILL)
     return real_replace(src, dst)
 torch.save, os.replace = save, replace
-cfg = train_config("shapes", rounds=1, gan_steps=10, seg_steps=2, n_train=256, **%r)
+cfg = train_config("shapes", rounds=1, gan_steps=10, seg_steps=2, self_train=2, n_train=256, **%r)
 runs.train_run(cfg, out, ckpt_every=2, progress=False, evaluate=False)
 ''' % TINY_CFG
 
@@ -249,7 +249,7 @@ def test_kill_during_a_checkpoint_write_leaves_a_loadable_checkpoint(tmp_path, w
     assert list(cut.glob(".checkpoint.pt.*.tmp"))                         # the interrupted write (an exclusive temp file)
     sd, path = runs.latest_checkpoint(cut)                                 # still a good checkpoint: the 2nd (step 4)
     assert sd["position"]["step"] == 4, (path, sd["position"])
-    cfg = training.train_config("shapes", rounds=1, gan_steps=10, seg_steps=2, n_train=256, **TINY_CFG)
+    cfg = training.train_config("shapes", rounds=1, gan_steps=10, seg_steps=2, self_train=2, n_train=256, **TINY_CFG)
     threads = torch.get_num_threads(); torch.set_num_threads(1)   # as the killed process ran (1 thread): bit-exact sums
     try: _resume_and_compare(runs, cfg, cut, tmp_path)
     finally: torch.set_num_threads(threads)

@@ -33,7 +33,7 @@ def test_wheel_installs_and_runs_outside_the_checkout(tmp_path):
     cli = [str(py), "-c", "import sys; from layered_gan.cli import main; sys.exit(main())"]
     tiny = ["--rounds", "1", "--gan-steps", "2", "--seg-steps", "1", "--n-train", "64", "--resolution", "32",
             "--g-width", "8", "--d-width", "8", "--epi-width", "4", "--seg-width", "8", "--seg-depth", "3", "--n-res", "0",
-            "--d-c", "10", "--group-size", "2", "--no-progress", "--no-eval", "--threads", "1"]
+            "--d-c", "10", "--group-size", "2", "--no-progress", "--no-eval", "--threads", "1", "--self-train", "2"]
     r = subprocess.run([*cli, "train", "--out", "run", *tiny], cwd=work, env=env, capture_output=True, text=True, timeout=600)
     assert r.returncode == 0, r.stderr[-3000:]
     r = subprocess.run([*cli, "evaluate", "run", "--json", "--n-test", "64", "--n-fid", "64"], cwd=work, env=env,
