@@ -254,7 +254,7 @@ class RunWriter:
         n = tr.step if phase == "gan" else tr.seg_step_n
         gan_end, seg_end = phase == "gan" and n == self.cfg.gan_steps, phase == "seg" and n == self.cfg.seg_steps
         if phase == "gan" and ((self.sample_every and n % self.sample_every == 0) or gan_end): self.grid(f"step{n:06d}")
-        if seg_end and self.cfg.self_train and tr.round == self.cfg.rounds - 1 and self.eval_rounds and self.main:
+        if seg_end and tr.seg_phase_steps > n and self.eval_rounds and self.main:   # `self_train` follows
             self.score(tr, tr.round, "before self_train")            # the U-Net as the paper's Algorithm 1 leaves it
         if gan_end or seg_end or (phase == "gan" and self.ckpt_every and n % self.ckpt_every == 0): self.checkpoint()
         self.steps += 1

@@ -368,6 +368,11 @@ class TrainerState:
         "L_bg's weight now: 0 in round 1 (Algorithm 1) and until F has been trained."
         return self.cfg.gamma_bg if (self.round > 0 and self.f_ready) else 0.0
 
+    @property
+    def seg_phase_steps(self) -> int:
+        "U-Net updates after this round's GAN phase: `seg_steps`, and in the last round `self_train` more."
+        return self.cfg.seg_steps + (self.cfg.self_train if self.round == self.cfg.rounds - 1 else 0)
+
     def autocast(self):
         "bf16 autocast when `cfg.bf16` (autocast's rules keep the losses and reductions in float32), else a no-op."
         return torch.autocast(self.device.type, dtype=torch.bfloat16, enabled=self.cfg.bf16)
@@ -376,6 +381,13 @@ class TrainerState:
         if not torch.isfinite(loss) or not all(p.grad is None or torch.isfinite(p.grad).all() for p in params):
             raise FloatingPointError(f"the {who} loss diverged (value {loss.item()}) in round {self.round + 1}, "
                                      f"step {self.step + 1}")
+
+    def _update_f(self, loss:Tensor):   # one Adam step of the U-Net on `loss` (synthetic or real batch)
+        self.opt_f.zero_grad(set_to_none=True)
+        loss.backward()
+        self._check("segmentation", loss, self.F.parameters())
+        self.opt_f.step()
+        self.seg_step_n += 1
 
 
 # %% ../nbs/05_training.ipynb #02c31779
@@ -463,12 +475,6 @@ class LayeredGANTrainer(GANStep):
         self._update_f(loss)
         return dict(self_train=loss.item())
 
-    def _update_f(self, loss:Tensor):
-        self.opt_f.zero_grad(set_to_none=True); loss.backward()
-        self._check("segmentation", loss, self.F.parameters())
-        self.opt_f.step()
-        self.seg_step_n += 1
-
     def state_dict(self) -> dict:
         "Everything needed to resume exactly: weights, optimisers, moving average, random streams, position."
         return dict(G=self.G.state_dict(), D=self.D.state_dict(), Epi=self.Epi.state_dict(), F=self.F.state_dict(),
@@ -535,8 +541,7 @@ def run_rounds(tr:LayeredGANTrainer,
         while tr.step < cfg.gan_steps:
             losses = tr.gan_step()
             if on_step: on_step(tr, "gan", losses)
-        n_seg = cfg.seg_steps + (cfg.self_train if tr.round == cfg.rounds - 1 else 0)  # the last round: + `self_train`
-        while tr.seg_step_n < n_seg:
+        while tr.seg_step_n < tr.seg_phase_steps:                      # the last round: + `self_train`
             real = tr.seg_step_n >= cfg.seg_steps
             losses = tr.self_train_step() if real else tr.seg_step()
             if on_step: on_step(tr, "self" if real else "seg", losses)
