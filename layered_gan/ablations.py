@@ -20,7 +20,7 @@ from multiprocessing import get_context
 from pathlib import Path
 import torch
 from .training import (TrainConfig, LayeredGANTrainer, train_config, override, config_to_dict, config_from_dict,
-                                  BEYOND_PAPER, TRAIN_PRESETS)
+                                  BEYOND_PAPER)
 from .composition import compose, FigureExplorer
 
 # %% ../nbs/10_ablations.ipynb #c17bb28d
