@@ -99,7 +99,7 @@ SHAPES_CPU = TrainConfig(
     model=model_config("cpu", resolution=32, g_width=16, d_width=16, n_res=0, seg_width=8, seg_depth=4,
                        mask_bias_init=-1.0, bg_downsample=4, bg_width=32),
     perturb=PerturbConfig(scale=(-0.3, 0.0), shift=0.2, rotation=15.0),
-    batch_size=32, rounds=3, gan_steps=800, seg_steps=250, gamma_mi=1.0, gamma_b=1.0, gamma_bg=2.0,
+    batch_size=32, rounds=3, gan_steps=1000, seg_steps=250, gamma_mi=1.0, gamma_b=1.0, gamma_bg=2.0,
     lr_g=2e-4, lr_d=4e-4, gamma_border=2.0, bg_shift=0.25, epi_hard=True, seg_hue=0.5, seg_filter=True, self_train=1500)
 
 # every option beyond the paper, at the value that switches it off (the paper's method)

@@ -197,7 +197,7 @@ def test_planted_link_is_not_followed(tmp_path, run_dir):
 def test_help_shows_the_preset_values():
     r = subprocess.run(["layered-gan", "train", "--help"], capture_output=True, text=True, env=ENV, timeout=120)
     assert r.returncode == 0 and "(default: None)" not in r.stdout
-    assert "[default preset: 800]" in r.stdout                         # the CPU recipe's GAN steps per round
+    assert "[default preset: 1000]" in r.stdout                         # the CPU recipe's GAN steps per round
 
 # --- load tests: 8 segment processes on one folder, 2 train processes on one run folder ---
 def test_eight_segment_processes_on_one_folder(tmp_path, run_dir):
