@@ -198,8 +198,9 @@ def _positive(name, v, zero_ok=False):
         raise CLIError(f"{name} must be {'non-negative' if zero_ok else 'positive'}, got {v}")
 
 def default_preset(dataset:str, cuda:bool) -> str:
-    "The preset `train` takes when none is given: the CPU recipe on a CPU; on a GPU the paper's (CUB's for a folder)."
-    if dataset == "shapes" or not cuda: return "shapes"
+    "The preset `train` takes when none is given: `shapes` for the built-in data; others `images` on a CPU, the paper's on a GPU."
+    if dataset == "shapes": return "shapes"
+    if not cuda: return "images"
     return "cub" if dataset == "folder" else dataset
 
 def print_plan(cfg:"TrainConfig", preset:str, device:str|None, mem:dict|None=None):
@@ -480,9 +481,11 @@ def _add_train(sub):
                                    "and [default preset: ...] shows the value that preset uses.")
     g = t.add_argument_group("output and preset")
     g.add_argument("--out", default="runs/shapes", help="run folder (default: runs/shapes)")
-    g.add_argument("--preset", help="settings preset: shapes (the CPU recipe, with options beyond the paper), "
+    g.add_argument("--preset", help="settings preset: shapes (the CPU recipe, with options beyond the paper), images "
+                                    "(that recipe with G and D twice as wide, for other images than the built-in ones), "
                                     "shapes-paper (the paper's method at CPU scale), cub, dogs, cars, apc (the paper's "
-                                    "Table C.1); default: shapes on a CPU, the dataset's own on a GPU (cub for a folder)")
+                                    "Table C.1); default: shapes for the built-in dataset; for others images on a CPU, "
+                                    "the dataset's own on a GPU (cub for a folder)")
     g.add_argument("--resume", action="store_true", help="continue the run in --out from its newest good checkpoint")
     g.add_argument("--overwrite", action="store_true", help="replace the run in --out")
     g.add_argument("--set", action="append", metavar="FIELD=VALUE",

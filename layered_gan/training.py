@@ -27,11 +27,11 @@ from .losses import (hinge_d_loss, hinge_g_loss, mi_loss, binarization_loss, bac
                                 mask_size_loss)
 
 # %% auto #0
-__all__ = ['SHAPES_CPU', 'BEYOND_PAPER', 'SHAPES_PAPER', 'TRAIN_PRESETS', 'TrainConfig', 'beyond_paper', 'train_config',
-           'override', 'apply_settings', 'config_to_dict', 'config_from_dict', 'augment_real', 'color_jitter',
-           'border_frame', 'border_loss', 'shift_images', 'hard_mask', 'Recipe', 'RealBatches', 'TrainerState',
-           'GANStep', 'LayeredGANTrainer', 'CollapseWarning', 'Monitor', 'run_rounds', 'predict_masks', 'sample_grid',
-           'LiveView', 'plot_losses']
+__all__ = ['SHAPES_CPU', 'BEYOND_PAPER', 'IMAGES_CPU', 'SHAPES_PAPER', 'TRAIN_PRESETS', 'TrainConfig', 'beyond_paper',
+           'train_config', 'override', 'apply_settings', 'config_to_dict', 'config_from_dict', 'augment_real',
+           'color_jitter', 'border_frame', 'border_loss', 'shift_images', 'hard_mask', 'Recipe', 'RealBatches',
+           'TrainerState', 'GANStep', 'LayeredGANTrainer', 'CollapseWarning', 'Monitor', 'run_rounds', 'predict_masks',
+           'sample_grid', 'LiveView', 'plot_losses']
 
 # %% ../nbs/05_training.ipynb #847cf616
 @dataclass
@@ -111,6 +111,9 @@ def beyond_paper(cfg:TrainConfig) -> dict:
     get = lambda k: getattr(cfg.model, k[6:]) if k.startswith("model.") else getattr(cfg, k)
     return {k: get(k) for k, neutral in BEYOND_PAPER.items() if get(k) != neutral}
 
+# The CPU recipe for images other than the built-in ones (a folder, CUB... without a GPU): G and D twice as wide
+IMAGES_CPU = replace(SHAPES_CPU, model=replace(SHAPES_CPU.model, g_width=32, d_width=32))
+
 # The paper's method on the built-in dataset: Table C.1's losses, perturbation and optimiser; only the scale is reduced
 SHAPES_PAPER = TrainConfig(
     model=model_config("cpu", resolution=32, g_width=16, d_width=16, n_res=0, seg_width=8, seg_depth=4),
@@ -125,6 +128,7 @@ def _paper(d_c, group, gamma_mi, gamma_bg, rotation=15.0, bg_contrast=None, data
 
 TRAIN_PRESETS = {
     "shapes": SHAPES_CPU,
+    "images": IMAGES_CPU,
     "shapes-paper": SHAPES_PAPER,
     "cub":  _paper(200, 10, 1.0, 2.0, dataset="cub"),
     "dogs": _paper(120, 10, 2.0, 1.0, dataset="dogs"),

@@ -25,12 +25,19 @@ COMMANDS = {
                           "--lr-d 8e-4 --eval-rounds 1000" for s in (0, 1, 2)},
     **{f"tune_g1000_s{s}": f"layered-gan train --out runs/speed/g1000_s{s} --seed {s} --threads 1 --gan-steps 1000 "
                            "--eval-rounds 1000" for s in (0, 1, 2)},
-    **{f"folder_{k}_s0": f"layered-gan train --dataset folder --data-root runs/folders/{k} --out runs/folder_{k}_s0 --threads 1"
-       for k in ("photo", "texture")},
-    **{f"folder_{k}": f"layered-gan train --dataset folder --data-root runs/folders/{k} --out runs/folder_{k} --threads 1 "
-                      "--gan-steps 800 --self-train 0" for k in ("photo", "texture")},
+    **{f"folder_{k}_s0": f"layered-gan train --dataset folder --data-root runs/folders/{k} --out runs/folder_{k}_s0 "
+                         "--preset shapes --threads 1" for k in ("photo", "texture")},
+    **{f"folder_{k}": f"layered-gan train --dataset folder --data-root runs/folders/{k} --out runs/folder_{k} --preset shapes "
+                      "--threads 1 --gan-steps 800 --self-train 0" for k in ("photo", "texture")},
     **{f"folder_{k}_bgfull": f"layered-gan train --dataset folder --data-root runs/folders/{k} --out runs/folder_{k}_bgfull "
-                             "--threads 1 --gan-steps 800 --self-train 0 --bg-downsample 1" for k in ("photo", "texture")},
+                             "--preset shapes --threads 1 --gan-steps 800 --self-train 0 --bg-downsample 1"
+       for k in ("photo", "texture")},
+    "images_photo_s0": "layered-gan train --dataset folder --data-root runs/folders/photo --out runs/images/photo_s0 --threads 1 "
+                       "--eval-rounds 500",
+    **{f"images_texture_s{s}": f"layered-gan train --dataset folder --data-root runs/folders/texture --out runs/images/texture_s{s} "
+                               f"--seed {s} --threads 1 --eval-rounds 500" for s in (0, 1)},
+    "images_texture_s2": "layered-gan train --dataset folder --data-root runs/folders/texture --out runs/images/texture_s2 "
+                         "--seed 2 --eval-rounds 500",
 }
 # how the docs write the commands that a loop or a variable shortens
 TEMPLATES = {**{f"default_s{s}": ("runs/default_s$s --seed $s --eval-rounds 1000",) for s in (0, 1, 2)},
@@ -39,9 +46,11 @@ TEMPLATES = {**{f"default_s{s}": ("runs/default_s$s --seed $s --eval-rounds 1000
                                     "--eval-rounds 1000",) for s in (0, 1, 2)},
              **{f"tune_g1000_s{s}": ("--out runs/speed/g1000_s$s --seed $s --threads 1 --gan-steps 1000 --eval-rounds 1000",)
                 for s in (0, 1, 2)},
-             **{f"folder_{k}": ("--out runs/folder_$k --threads 1 --gan-steps 800 --self-train 0",) for k in ("photo", "texture")},
-             **{f"folder_{k}_bgfull": ("--out runs/folder_${k}_bgfull --threads 1", "--gan-steps 800 --self-train 0 --bg-downsample 1")
+             **{f"folder_{k}": ("--out runs/folder_$k --preset shapes --threads 1", "--gan-steps 800 --self-train 0")
                 for k in ("photo", "texture")},
+             **{f"folder_{k}_bgfull": ("--out runs/folder_${k}_bgfull --preset shapes --threads 1",
+                                       "--gan-steps 800 --self-train 0 --bg-downsample 1") for k in ("photo", "texture")},
+             **{f"images_texture_s{s}": ("--out runs/images/texture_s$s --seed $s --threads 1 --eval-rounds 500",) for s in (0, 1)},
              **{n: (c.replace(S, "$S"),) for n, c in COMMANDS.items() if S in c}}
 
 def docs_text() -> str:

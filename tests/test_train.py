@@ -173,8 +173,8 @@ def test_plan_is_printed_and_dry_run_writes_nothing(tmp_path):
     r = run("train", "--dataset", "folder", "--data-root", str(tmp_path / "data"), "--out", str(out), "--dry-run",
             "--threads", "1")
     assert r.returncode == 0, r.stderr
-    # on a CPU a folder takes the CPU recipe by default, and the plan says what and how long before anything starts
-    assert "plan: preset shapes (a CPU recipe" in r.stdout and "folder, 32 px, 3 rounds x (1000 GAN + 250 U-Net steps)" in r.stdout
+    # on a CPU a folder takes the CPU recipe for images by default, and the plan says what and how long before anything starts
+    assert "plan: preset images (a CPU recipe" in r.stdout and "folder, 32 px, 3 rounds x (1000 GAN + 250 U-Net steps)" in r.stdout
     est = float(r.stdout.split("estimated ")[1].split(" min")[0].replace(",", ""))
     assert est > 0 and not out.exists()
     r = run("train", "--preset", "cub", "--resolution", "32", "--out", str(out), "--dry-run", "--threads", "1")
