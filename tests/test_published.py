@@ -38,6 +38,8 @@ COMMANDS = {
                        "--threads 1 --eval-rounds 500",
     "images_photo_seg16": "layered-gan train --dataset folder --data-root runs/folders/photo --out runs/explore/photo_seg16 "
                           "--seg-width 16 --threads 1 --eval-rounds 500",
+    "images_photo_bgfull": "layered-gan train --dataset folder --data-root runs/folders/photo --out runs/explore/photo_bgfull "
+                           "--bg-downsample 1 --eval-rounds 500",
     **{f"images_texture_s{s}": f"layered-gan train --dataset folder --data-root runs/folders/texture --out runs/images/texture_s{s} "
                                f"--seed {s} --threads 1 --eval-rounds 500" for s in (0, 1)},
     "images_texture_s2": "layered-gan train --dataset folder --data-root runs/folders/texture --out runs/images/texture_s2 "
