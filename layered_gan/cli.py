@@ -466,7 +466,7 @@ def _add_module_commands(sub):
     from layered_gan.bench import bench_arguments, bench_command
     from layered_gan.ablations import ablate_arguments, ablate_command
     for name, add, run, help_ in (
-            ("train-features", train_features_arguments, lambda a, ap: train_features_command(a, ap) and 0,   # its scores: printed
+            ("train-features", train_features_arguments, train_features_command,
              "train the small feature network behind shapes-FID (metrics chapter)"),
             ("bench", bench_arguments, bench_command, "time the training steps against the machine's matmul ceiling"),
             ("ablate", ablate_arguments, ablate_command, "run the ablations of Tables 1-3 on the built-in dataset")):

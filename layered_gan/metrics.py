@@ -335,10 +335,14 @@ def main_train_features(argv:list[str]|None=None, # command-line arguments; None
     "Command line: train the shapes-FID feature network and save its weights."
     ap = train_features_arguments(argparse.ArgumentParser(prog="layered-gan train-features",
                                  description="Train the shapes-FID feature network on the shapes dataset."))
-    return train_features_command(ap.parse_args(argv), ap)
+    return _train_features(ap.parse_args(argv), ap)
 
-def train_features_command(a:argparse.Namespace, ap:argparse.ArgumentParser):
-    "Run `layered-gan train-features` with parsed arguments (`ap.error` for bad ones: exit 2)."
+def train_features_command(a:argparse.Namespace, ap:argparse.ArgumentParser) -> int:
+    "Run `layered-gan train-features` with parsed arguments: exit status 0 (the scores are printed), 2 for bad ones."
+    _train_features(a, ap)
+    return 0
+
+def _train_features(a, ap) -> dict:
     for k in ("steps", "n_train"):
         if getattr(a, k) < 1: ap.error(f"--{k.replace('_', '-')} must be positive, got {getattr(a, k)}")
     out = Path(a.out); up = out.parent

@@ -18,6 +18,14 @@ def test_train_features_command_writes_a_loadable_file(tmp_path):
     assert net(torch.zeros(2, 3, 64, 64)).shape == (2, 128)   # resized to its 32 px training resolution
 
 
+def test_train_features_from_the_command_line_exits_0(tmp_path, capsys):
+    "Through `layered-gan`, the command's status is 0 and its scores are printed (not returned as a status)."
+    from layered_gan.cli import main
+    out = tmp_path / "feat.pt"
+    assert main(["train-features", "--out", str(out), "--steps", "2", "--n-train", "32", "--resolution", "32"]) == 0
+    assert out.is_file() and "test scores:" in capsys.readouterr().out
+
+
 def test_committed_shapes_weights():
     path = default_shapes_features_path()
     assert path.is_file(), f"{path} missing: run `layered-gan train-features --out {path}`"
