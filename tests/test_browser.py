@@ -44,30 +44,17 @@ from pathlib import Path
 
 import pytest
 
+from _browser import CHROMIUM, missing, skip_mark
+
 REPO = Path(__file__).resolve().parent.parent
 NBS = REPO / "nbs"
-CHROMIUM = os.environ.get("LAYERED_GAN_CHROMIUM", "/usr/bin/chromium")
-REQUIRE = os.environ.get("LAYERED_GAN_REQUIRE_BROWSER", "") not in ("", "0")
 RUN_TIMEOUT = float(os.environ.get("LAYERED_GAN_BROWSER_TIMEOUT", "600"))
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
-def _missing() -> list[str]:
-    out = []
-    if not (Path(CHROMIUM).is_file() and os.access(CHROMIUM, os.X_OK)):
-        out.append(f"no Chromium at {CHROMIUM} (apt-get install -y chromium)")
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        out.append("the playwright package is missing (pip install playwright; no `playwright install` needed)")
-    return out
-
-
-MISSING = _missing()
-if MISSING and not REQUIRE:
-    pytestmark = pytest.mark.skip(reason="browser test: " + "; ".join(MISSING) +
-                                  " (set LAYERED_GAN_REQUIRE_BROWSER=1 to make this a failure)")
+MISSING = missing()
+pytestmark = skip_mark("browser test") or []
 
 
 def _chapters() -> list[str]:

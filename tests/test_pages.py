@@ -12,21 +12,12 @@ from urllib.parse import urlparse, unquote
 
 import pytest
 
+from _browser import CHROMIUM, missing, skip_mark
+
 REPO = Path(__file__).resolve().parent.parent
 NBS = REPO / "nbs"
-CHROMIUM = os.environ.get("LAYERED_GAN_CHROMIUM", "/usr/bin/chromium")
-REQUIRE = os.environ.get("LAYERED_GAN_REQUIRE_BROWSER", "") not in ("", "0")
-
-
-def _missing() -> list[str]:
-    out = [] if Path(CHROMIUM).is_file() else [f"no Chromium at {CHROMIUM}"]
-    try: import playwright.sync_api  # noqa: F401
-    except ImportError: out.append("the playwright package is missing")
-    return out
-
-
-MISSING = _missing()
-if MISSING and not REQUIRE: pytestmark = pytest.mark.skip(reason="pages test: " + "; ".join(MISSING))
+MISSING = missing()
+pytestmark = skip_mark("pages test") or []
 
 CHAPTERS = sorted(p.stem for p in NBS.glob("*.ipynb") if p.stem != "index")
 
