@@ -44,6 +44,11 @@ COMMANDS = {
                                f"--seed {s} --threads 1 --eval-rounds 500" for s in (0, 1)},
     "images_texture_s2": "layered-gan train --dataset folder --data-root runs/folders/texture --out runs/images/texture_s2 "
                          "--seed 2 --eval-rounds 500",
+    **{f"images_{k}_bgfull_s{s}": f"layered-gan train --dataset folder --data-root runs/folders/{k} "
+                                  f"--out runs/explore/{k}_bgfull_s{s} --seed {s} --bg-downsample 1 --threads 1 --eval-rounds 500"
+       for k, s in (("photo", 1), ("photo", 2), ("texture", 0), ("texture", 1))},
+    "images_texture_bgfull_s2": "layered-gan train --dataset folder --data-root runs/folders/texture "
+                                "--out runs/explore/texture_bgfull_s2 --seed 2 --bg-downsample 1 --eval-rounds 500",
 }
 
 def expand_bash(block:str) -> list[str]:

@@ -1,0 +1,31 @@
+"""The folder figures the README quotes (the `images` preset and `--bg-downsample 1` on the two generated folders) are
+those of the published runs in `data/results/` (datasets chapter): a rerun that changes a score fails here until the
+README follows."""
+import json
+from pathlib import Path
+import statistics
+
+ROOT = Path(__file__).resolve().parents[1]
+
+def _scores(names: list[str], key: str) -> list[float]:
+    out = []
+    for n in names:
+        m = json.loads((ROOT / "data/results" / n / "metrics.json").read_text())
+        out.append(m["val"]["fg_iou"] if key == "val" else m["fg_iou"])
+    return out
+
+def _ms(v: list[float]) -> str: return f"{statistics.mean(v):.3f} ± {statistics.stdev(v):.3f}"
+
+PHOTO = ["images_photo_s0", "images_photo_s1"]
+PHOTO_BG = ["images_photo_bgfull", "images_photo_bgfull_s1", "images_photo_bgfull_s2"]
+TEXTURE = [f"images_texture_s{s}" for s in range(3)]
+TEXTURE_BG = [f"images_texture_bgfull_s{s}" for s in range(3)]
+
+def test_readme_quotes_the_folder_runs():
+    readme = " ".join((ROOT / "README.md").read_text().split())
+    p0, p1 = _scores(PHOTO, "test")
+    figures = [f"test IoU {_ms(_scores(TEXTURE, 'test'))} over 3 seeds", f"{p0:.3f} and {p1:.3f}",
+               f"validation {_ms(_scores(PHOTO_BG, 'val'))} over 3 seeds against {_ms(_scores(PHOTO, 'val'))}",
+               f"test {_ms(_scores(PHOTO_BG, 'test'))}",
+               f"validation {_ms(_scores(TEXTURE_BG, 'val'))} against {_ms(_scores(TEXTURE, 'val'))}"]
+    for f in figures: assert f in readme, f
