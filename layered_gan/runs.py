@@ -10,6 +10,7 @@ import json
 import math
 import os
 import shutil
+import statistics
 import time
 import warnings
 from pathlib import Path
@@ -415,16 +416,21 @@ def replica_divergence(tr:LayeredGANTrainer) -> float:
 
 # %% ../nbs/08_runs.ipynb #d09b1d61
 @own_rng
-def estimate_run(cfg:TrainConfig, device:str|None=None, steps:int=1) -> dict[str, float]:
-    "Seconds per GAN and U-Net step of `cfg` on `device` (timed on random images) and for its whole schedule."
+def estimate_run(cfg:TrainConfig, device:str|None=None,
+                 steps:int=3,          # timed steps of each kind at most (after one to warm up); at least one
+                 budget_s:float=5.0,   # no further timed step of a kind once this many seconds went to it
+                ) -> dict[str, float]:
+    "Seconds per GAN and U-Net step of `cfg` on `device` (median of the timed steps, on random images) and for its whole schedule."
     device = torch.device(device or ("cuda" if torch.cuda.is_available() else "cpu"))
     R = cfg.resolution
     tr = LayeredGANTrainer(cfg, torch.randint(0, 256, (cfg.batch_size, 3, R, R), dtype=torch.uint8), device)
     sync = torch.cuda.synchronize if device.type == "cuda" else (lambda: None)
     def per_step(step):
-        step(); sync(); t0 = time.perf_counter()              # the first step warms up
-        for _ in range(steps): step()
-        sync(); return (time.perf_counter() - t0) / steps
+        step(); sync()                                        # the first step warms up
+        times = []
+        while not times or (len(times) < steps and sum(times) < budget_s):
+            t0 = time.perf_counter(); step(); sync(); times.append(time.perf_counter() - t0)
+        return statistics.median(times)
     gan, seg = per_step(tr.gan_step), per_step(tr.seg_step) if cfg.seg_steps else 0.0
     # an update of `self_train` (real images, a frozen copy's masks) costs about what a synthetic U-Net update does
     return dict(gan_step_s=gan, seg_step_s=seg,
