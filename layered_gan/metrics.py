@@ -343,6 +343,7 @@ def train_features_command(a:argparse.Namespace, ap:argparse.ArgumentParser) -> 
     return 0
 
 def _train_features(a, ap) -> dict:
+    "The command's work, for both entry points: check the arguments (`ap.error`), train and save; the test scores."
     for k in ("steps", "n_train"):
         if getattr(a, k) < 1: ap.error(f"--{k.replace('_', '-')} must be positive, got {getattr(a, k)}")
     out = Path(a.out); up = out.parent

@@ -6,7 +6,7 @@ as many pictures as its notebook has saved figures, and every link on it must le
 
 Skipped like tests/test_browser.py when Chromium or playwright is missing (a failure with
 LAYERED_GAN_REQUIRE_BROWSER=1)."""
-import json, os, subprocess, sys
+import json, subprocess, sys
 from pathlib import Path
 from urllib.parse import urlparse, unquote
 
