@@ -28,12 +28,26 @@ from .composition import compose, figure_png
 from .data import to_float, own_rng
 
 # %% auto #0
-__all__ = ['CHECKPOINT', 'PREVIOUS', 'RUN_MARKERS', 'SCHEDULE_FIELDS', 'ROUND_SCORES', 'VAL_SCORES', 'LOCK', 'CheckpointError',
-           'write_atomic', 'save_figure', 'save_checkpoint', 'load_checkpoint', 'latest_checkpoint', 'load_split',
-           'has_val_split', 'evaluate_networks', 'RunDirError', 'holds_run', 'check_compatible', 'init_distributed',
-           'RunWriter', 'RunLock', 'train_run', 'clear_partial_run', 'replica_divergence', 'estimate_run',
-           'memory_estimate', 'available_memory', 'RunNetworks', 'networks_from_state', 'load_networks', 'evaluate_run',
-           'oracle_unet']
+__all__ = ['CHECKPOINT', 'PREVIOUS', 'RUN_MARKERS', 'SCHEDULE_FIELDS', 'ROUND_SCORES', 'VAL_SCORES', 'LOCK', 'sigint_deferred',
+           'CheckpointError', 'write_atomic', 'save_figure', 'save_checkpoint', 'load_checkpoint', 'latest_checkpoint',
+           'load_split', 'has_val_split', 'evaluate_networks', 'RunDirError', 'holds_run', 'check_compatible',
+           'init_distributed', 'RunWriter', 'RunLock', 'train_run', 'clear_partial_run', 'replica_divergence',
+           'estimate_run', 'memory_estimate', 'available_memory', 'RunNetworks', 'networks_from_state', 'load_networks',
+           'evaluate_run', 'oracle_unet']
+
+# %% ../nbs/08_runs.ipynb #f94f3928
+@contextlib.contextmanager
+def sigint_deferred():
+    "Hold Ctrl-C (SIGINT) until the block ends, then deliver it: a checkpoint being written is finished first."
+    import signal, threading
+    if threading.current_thread() is not threading.main_thread() or signal.getsignal(signal.SIGINT) is None:
+        yield; return                                         # handlers can only be set there (None: set outside Python)
+    got = []
+    old = signal.signal(signal.SIGINT, lambda *a: got.append(a))
+    try: yield
+    finally:
+        signal.signal(signal.SIGINT, old)
+        if got: signal.raise_signal(signal.SIGINT)            # now, to whatever handler was there (Python's: KeyboardInterrupt)
 
 # %% ../nbs/08_runs.ipynb #91d5ff90
 CHECKPOINT, PREVIOUS = "checkpoint.pt", "checkpoint_prev.pt"
@@ -61,16 +75,17 @@ def save_figure(fig, path:str|os.PathLike):
     write_atomic(path, lambda f: f.write(figure_png(fig)))
 
 def save_checkpoint(state:dict, path:str|os.PathLike) -> Path:
-    "Write `state` atomically to `path`; an existing file there becomes `checkpoint_prev.pt` beside it."
+    "Write `state` atomically to `path`; an existing file there becomes `checkpoint_prev.pt` beside it. Ctrl-C waits for it."
     import tempfile
     path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.fchmod(fd, 0o644)
-    with os.fdopen(fd, "wb") as f:
-        torch.save(state, f)
-        f.flush(); os.fsync(f.fileno())
-    if path.exists(): os.replace(path, path.with_name(PREVIOUS))   # two renames: a kill between them leaves the previous
-    os.replace(tmp, path)
+    with sigint_deferred():   # torch.save interrupted inside its zip writer raises a RuntimeError, not KeyboardInterrupt
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        os.fchmod(fd, 0o644)
+        with os.fdopen(fd, "wb") as f:
+            torch.save(state, f)
+            f.flush(); os.fsync(f.fileno())
+        if path.exists(): os.replace(path, path.with_name(PREVIOUS))   # two renames: a kill between them leaves the previous
+        os.replace(tmp, path)
     return path
 
 _REQUIRED = ("G", "D", "Epi", "F", "opt_g", "opt_d", "opt_f", "rng", "position", "config")

@@ -7,6 +7,7 @@ that came after one of them would reach the tripwire and fail the test."""
 import json, os, signal, subprocess, sys, time
 from pathlib import Path
 import numpy as np
+import torch
 import pytest
 from PIL import Image
 from layered_gan import cli, runs
@@ -230,3 +231,19 @@ def test_two_train_processes_on_one_run_folder(tmp_path):
     seed = codes.index(0)                                                 # the folder holds the winner's run, whole
     assert json.loads((out / "config.json").read_text())["seed"] == seed
     assert runs.load_checkpoint(out / "checkpoint.pt")["config"]["seed"] == seed and not (out / ".lock").exists()
+
+def test_ctrl_c_during_a_checkpoint_write_waits_for_it(tmp_path, monkeypatch):
+    "Ctrl-C in the middle of `torch.save` (a RuntimeError from its zip writer, once) is held until the file is whole."
+    import signal
+    real_save = torch.save
+    def save_and_ctrl_c(obj, f, *a, **k):
+        signal.raise_signal(signal.SIGINT)                       # arrives while the checkpoint is being written
+        return real_save(obj, f, *a, **k)
+    monkeypatch.setattr(torch, "save", save_and_ctrl_c)
+    old = signal.signal(signal.SIGINT, signal.default_int_handler)   # a terminal's Ctrl-C (a test worker may ignore it)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            runs.save_checkpoint({"x": torch.arange(4)}, tmp_path / "checkpoint.pt")
+    finally: signal.signal(signal.SIGINT, old)
+    assert torch.load(tmp_path / "checkpoint.pt")["x"].tolist() == [0, 1, 2, 3]
+    assert [p.name for p in tmp_path.iterdir()] == ["checkpoint.pt"]   # no temporary file left
