@@ -56,8 +56,9 @@ RUN_MARKERS = ("config.json", CHECKPOINT, PREVIOUS, "metrics.json")
 class CheckpointError(RuntimeError):
     "A checkpoint file that cannot be used: missing, truncated, corrupted, unsafe or from another config."
 
-def write_atomic(path:str|os.PathLike, write) -> Path:
+def write_atomic(path:str|os.PathLike, write, before_replace=None) -> Path:
     "Call `write(f)` on a fresh temporary file beside `path` (created exclusively, unpredictable name), then rename it."
+    # before_replace(path) runs once the temporary file is whole, just before the rename (save_checkpoint keeps the old file)
     import tempfile
     path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")   # O_EXCL: no planted link followed
@@ -65,6 +66,7 @@ def write_atomic(path:str|os.PathLike, write) -> Path:
     try:
         with os.fdopen(fd, "wb") as f:
             write(f); f.flush(); os.fsync(f.fileno())
+        if before_replace is not None: before_replace(path)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True); raise
@@ -76,17 +78,10 @@ def save_figure(fig, path:str|os.PathLike):
 
 def save_checkpoint(state:dict, path:str|os.PathLike) -> Path:
     "Write `state` atomically to `path`; an existing file there becomes `checkpoint_prev.pt` beside it. Ctrl-C waits for it."
-    import tempfile
-    path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
+    def keep_previous(path):   # two renames: a kill between them leaves the previous checkpoint
+        if path.exists(): os.replace(path, path.with_name(PREVIOUS))
     with sigint_deferred():   # torch.save interrupted inside its zip writer raises a RuntimeError, not KeyboardInterrupt
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        os.fchmod(fd, 0o644)
-        with os.fdopen(fd, "wb") as f:
-            torch.save(state, f)
-            f.flush(); os.fsync(f.fileno())
-        if path.exists(): os.replace(path, path.with_name(PREVIOUS))   # two renames: a kill between them leaves the previous
-        os.replace(tmp, path)
-    return path
+        return write_atomic(path, lambda f: torch.save(state, f), before_replace=keep_previous)
 
 _REQUIRED = ("G", "D", "Epi", "F", "opt_g", "opt_d", "opt_f", "rng", "position", "config")
 

@@ -247,3 +247,14 @@ def test_ctrl_c_during_a_checkpoint_write_waits_for_it(tmp_path, monkeypatch):
     finally: signal.signal(signal.SIGINT, old)
     assert torch.load(tmp_path / "checkpoint.pt")["x"].tolist() == [0, 1, 2, 3]
     assert [p.name for p in tmp_path.iterdir()] == ["checkpoint.pt"]   # no temporary file left
+
+def test_a_failed_checkpoint_write_leaves_the_old_checkpoint_and_no_temporary_file(tmp_path, monkeypatch):
+    "A write that fails (a full disk, say) keeps the last checkpoint as it was and cleans up its temporary file."
+    runs.save_checkpoint({"x": torch.arange(4)}, tmp_path / "checkpoint.pt")
+    def full_disk(obj, f, *a, **k): f.write(b"half"); raise OSError(28, "No space left on device")
+    monkeypatch.setattr(torch, "save", full_disk)
+    with pytest.raises(OSError, match="No space left"):
+        runs.save_checkpoint({"x": torch.arange(8)}, tmp_path / "checkpoint.pt")
+    monkeypatch.undo()
+    assert [p.name for p in tmp_path.iterdir()] == ["checkpoint.pt"]   # neither a temporary file nor a shifted previous
+    assert torch.load(tmp_path / "checkpoint.pt")["x"].tolist() == [0, 1, 2, 3]
