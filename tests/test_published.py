@@ -55,7 +55,13 @@ def expand_bash(block:str) -> list[str]:
     "The commands a docs' bash block runs: continuations joined, comments dropped, `X=\"...\"` and `for v in ...; do ... done` expanded."
     block = re.sub(r"; do +(?=\S)", "; do\n", block.replace("\\\n", " "))     # one-line loops onto their own lines
     block = re.sub(r"; *done\b", "\ndone", block)
-    lines = [l for l in (re.sub(r"\s+#.*$", "", l).strip() for l in block.splitlines()) if l and not l.startswith("#")]
+    def uncomment(l):     # a `#` that starts a word outside quotes starts a comment
+        q = None
+        for i, ch in enumerate(l):
+            if ch in "'\"" and q in (None, ch): q = None if q else ch
+            elif ch == "#" and not q and (i == 0 or l[i - 1].isspace()): return l[:i]
+        return l
+    lines = [l for l in (uncomment(l).strip() for l in block.splitlines()) if l]
     out = []
     def sub(s, env): return re.sub(r"\$\{(\w+)\}|\$(\w+)", lambda m: env.get(m[1] or m[2], m[0]), s)
     def run(lines, env):
@@ -81,6 +87,7 @@ def docs_commands() -> set[str]:
 def test_expand_bash():
     block = 'S="--a 1"\nfor s in 0 1; do x --seed $s $S; done   # note\nfor k in p q; do\n  y ${k}_z \\\n  --w && v $k\ndone\n'
     assert expand_bash(block) == ["x --seed 0 --a 1", "x --seed 1 --a 1", "y p_z --w", "v p", "y q_z --w", "v q"]
+    assert expand_bash('# c\nz "a # b" x#y  # note\n') == ['z "a # b" x#y']     # a quoted `#` is no comment
 
 def published() -> list[str]:
     return sorted(p.parent.name for p in (ROOT / "data/results").glob("*/config.json"))
