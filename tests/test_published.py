@@ -49,6 +49,10 @@ COMMANDS = {
        for k, s in (("photo", 1), ("photo", 2), ("texture", 0), ("texture", 1))},
     "images_texture_bgfull_s2": "layered-gan train --dataset folder --data-root runs/folders/texture "
                                 "--out runs/explore/texture_bgfull_s2 --seed 2 --bg-downsample 1 --eval-rounds 500",
+    **{f"images_{k}_bgfull_seg16_s{s}": f"layered-gan train --dataset folder --data-root runs/folders/{k} "
+                                        f"--out runs/explore/{k}_bgfull_seg16_s{s} --seed {s} --bg-downsample 1 --seg-width 16"
+                                        + (" --threads 1" if s < 2 else "") + " --eval-rounds 500"
+       for k in ("photo", "texture") for s in range(3)},
 }
 
 def expand_bash(block:str) -> list[str]:
