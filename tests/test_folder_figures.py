@@ -31,5 +31,7 @@ def test_readme_quotes_the_folder_runs():
                f"validation {_ms(_scores(TEXTURE_BG, 'val'))} against {_ms(_scores(TEXTURE, 'val'))}",
                f"photographs reach validation {_ms(_scores(PHOTO_BOTH, 'val'))} over 3 seeds (test {_ms(_scores(PHOTO_BOTH, 'test'))})",
                f"textures validation {_ms(_scores(TEXTURE_BOTH, 'val'))} (test {_ms(_scores(TEXTURE_BOTH, 'test'))})",
-               f"{_ms(_scores(PHOTO_BOTH, 'test'))} with `--bg-downsample 1 --seg-width 16`"]
+               f"{_ms(_scores(PHOTO_BOTH, 'test'))} with `--bg-downsample 1 --seg-width 16`",
+               "--seg-width 16`, {}-{} minutes alone)".format(*sorted(round(json.loads((ROOT / "data/results" / n / "metrics.json")
+                   .read_text())["wall_s"] / 60) for n in (PHOTO_BOTH[2], TEXTURE_BOTH[2])))]   # seed 2: the runs alone
     for f in figures: assert f in readme, f
