@@ -35,3 +35,21 @@ def test_readme_quotes_the_folder_runs():
                "--seg-width 16`, {}-{} minutes alone)".format(*sorted(round(json.loads((ROOT / "data/results" / n / "metrics.json")
                    .read_text())["wall_s"] / 60) for n in (PHOTO_BOTH[2], TEXTURE_BOTH[2])))]   # seed 2: the runs alone
     for f in figures: assert f in readme, f
+
+def _curve_mean(kind: str, step: int) -> float:
+    vals = []
+    for s in range(3):
+        r = json.loads((ROOT / "data/refine" / f"{kind}_bgfull_seg16_s{s}.json").read_text())
+        vals += [c["val_fg_iou"] for c in r["curve"] if c["step"] == step]
+    assert len(vals) == 3, (kind, step)
+    return statistics.mean(vals)
+
+def test_readme_quotes_the_refinement_curves():
+    "The README's sentence on a longer refinement (`--self-train`): the curves' means and the test at 4,000 updates."
+    readme = " ".join((ROOT / "README.md").read_text().split())
+    tests = [json.loads((ROOT / "data/refine" / f"photo_bgfull_seg16_s{s}_test.json").read_text()) for s in range(3)]
+    assert {t["step"] for t in tests} == {4000}
+    figures = [f"from {_curve_mean('photo', 1500):.3f} at the default 1,500 updates of `--self-train` to "
+               f"{_curve_mean('photo', 4000):.3f} at 4,000 (test {_ms([t['test_fg_iou'] for t in tests])})",
+               f"textures stay flat ({_curve_mean('texture', 1500):.3f} and {_curve_mean('texture', 4000):.3f})"]
+    for f in figures: assert f in readme, f

@@ -1,0 +1,46 @@
+"""`scripts/refine_curve.py` continues a finished run's refinement from `checkpoint_prev.pt`: at the run's own length
+it must give the run's own scores (validation and test), or the curves in the datasets chapter would not be the runs'."""
+import importlib.util, json
+from pathlib import Path
+
+import pytest
+import torch
+
+ROOT = Path(__file__).resolve().parents[1]
+TINY = {"model.resolution": 32, "model.g_width": 8, "model.d_width": 8, "model.epi_width": 4, "model.seg_width": 8,
+        "model.seg_depth": 3, "model.d_c": 10, "model.group_size": 2}
+
+def _script():
+    spec = importlib.util.spec_from_file_location("refine_curve", ROOT / "scripts" / "refine_curve.py")
+    mod = importlib.util.module_from_spec(spec); spec.loader.exec_module(mod)
+    return mod
+
+def test_the_curve_reproduces_the_run(tmp_path):
+    from layered_gan import runs, training
+    threads = torch.get_num_threads(); torch.set_num_threads(1)
+    try:
+        cfg = training.train_config("shapes", rounds=1, gan_steps=4, seg_steps=2, self_train=4, self_train_every=2,
+                                    n_train=64, **TINY)
+        runs.train_run(cfg, tmp_path / "run", progress=False, n_fid=2, eval_rounds=2)
+        m = json.loads((tmp_path / "run" / "metrics.json").read_text())
+        rc = _script()
+        assert rc.main([str(tmp_path / "run"), "--steps", "6", "--score-every", "2", "--out", str(tmp_path / "c.json")]) == 0
+        curve = {c["step"]: c["val_fg_iou"] for c in json.loads((tmp_path / "c.json").read_text())["curve"]}
+        assert list(curve) == [0, 2, 4, 6]
+        kept = torch.load(tmp_path / "run" / "refine_curve" / "every2" / "step4.pt")     # the U-Net after 4 updates
+        final = runs.load_checkpoint(tmp_path / "run" / "checkpoint.pt")["F"]            # the run's own, after its 4
+        assert all(torch.equal(kept[k], final[k]) for k in final), [k for k in final if not torch.equal(kept[k], final[k])][:3]
+        before = [r["fg_iou"] for r in m["per_round"] if r["stage"] == "before self_train"][0]
+        assert curve[0] == pytest.approx(before, abs=1e-12) and curve[4] == pytest.approx(m["val"]["fg_iou"], abs=1e-12)
+        assert rc.main([str(tmp_path / "run"), "--test-at", "4", "--out", str(tmp_path / "t.json")]) == 0
+        assert json.loads((tmp_path / "t.json").read_text())["test_fg_iou"] == pytest.approx(m["fg_iou"], abs=1e-12)
+    finally: torch.set_num_threads(threads)
+
+def test_refuses_what_it_cannot_continue(tmp_path):
+    rc = _script()
+    with pytest.raises(SystemExit, match="checkpoint_prev.pt: not found"): rc.main([str(tmp_path)])
+    with pytest.raises(SystemExit, match="step 8.pt: not found|step8.pt: not found"):
+        from layered_gan import runs, training
+        cfg = training.train_config("shapes", rounds=1, gan_steps=2, seg_steps=2, self_train=2, n_train=64, **TINY)
+        runs.train_run(cfg, tmp_path / "r", progress=False, evaluate=False)
+        rc.main([str(tmp_path / "r"), "--test-at", "8"])
