@@ -38,6 +38,9 @@ def main(argv=None) -> int:
     ap.add_argument("--test-at", type=int, default=None, help="score the kept weights of this step on the test split, once")
     ap.add_argument("--out", default=None, help="write the curve (or the test score) as JSON here")
     a = ap.parse_args(argv)
+    for name, v in (("--steps", a.steps), ("--score-every", a.score_every), ("--every", a.every), ("--threads", a.threads),
+                    ("--test-at", a.test_at)):
+        if v is not None and v < 1: ap.error(f"{name} must be positive, got {v}")
     if a.threads: torch.set_num_threads(a.threads)
     path = Path(a.run) / "checkpoint_prev.pt"
     if not path.is_file(): sys.exit(f"{path}: not found (a finished run with self_train > 0 keeps it)")

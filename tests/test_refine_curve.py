@@ -39,8 +39,10 @@ def test_the_curve_reproduces_the_run(tmp_path):
 def test_refuses_what_it_cannot_continue(tmp_path):
     rc = _script()
     with pytest.raises(SystemExit, match="checkpoint_prev.pt: not found"): rc.main([str(tmp_path)])
-    with pytest.raises(SystemExit, match="step 8.pt: not found|step8.pt: not found"):
-        from layered_gan import runs, training
-        cfg = training.train_config("shapes", rounds=1, gan_steps=2, seg_steps=2, self_train=2, n_train=64, **TINY)
-        runs.train_run(cfg, tmp_path / "r", progress=False, evaluate=False)
+    from layered_gan import runs, training
+    cfg = training.train_config("shapes", rounds=1, gan_steps=2, seg_steps=2, self_train=2, n_train=64, **TINY)
+    runs.train_run(cfg, tmp_path / "r", progress=False, evaluate=False)
+    with pytest.raises(SystemExit, match="step8.pt: not found; run the curve first"):
         rc.main([str(tmp_path / "r"), "--test-at", "8"])
+    with pytest.raises(SystemExit) as e: rc.main([str(tmp_path / "r"), "--score-every", "0"])
+    assert e.value.code == 2                                  # argparse's error: a usage line and the argument named
