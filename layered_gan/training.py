@@ -71,10 +71,10 @@ class TrainConfig:
     seg_filter:bool=False         # U-Net trained only on synthetic pairs with coverage in (0.05, 0.6) and border < 0.1
     self_train:int=0              # U-Net updates on the real images after the last round, against a frozen copy's masks
     self_train_every:int=250      # that frozen copy (the teacher) is renewed every this many updates
+    self_train_flip:bool=False    # the teacher reads each image and its mirror image; its mask: the mean of the two logits
 
     @property
     def resolution(self) -> int: return self.model.resolution
-
     def validate(self):
         "Raise ValueError naming the first bad field."
         if self.batch_size < 1: raise ValueError(f"batch_size must be positive, got {self.batch_size}")
@@ -104,7 +104,7 @@ SHAPES_CPU = TrainConfig(
 
 # every option beyond the paper, at the value that switches it off (the paper's method)
 BEYOND_PAPER = {"gamma_border": 0.0, "model.bg_downsample": 1, "bg_shift": 0.0, "epi_hard": False, "seg_hue": 0.05,
-                "seg_filter": False, "model.mask_bias_init": 0.0, "self_train": 0}
+                "seg_filter": False, "model.mask_bias_init": 0.0, "self_train": 0, "self_train_flip": False}
 
 def beyond_paper(cfg:TrainConfig) -> dict:
     "The options beyond the paper that `cfg` switches on, with their values ({} for the paper's method)."
@@ -466,13 +466,19 @@ class LayeredGANTrainer(GANStep):
         self._update_f(loss)
         return dict(seg=loss.item())
 
+    @torch.no_grad()
+    def teacher_logits(self, x:Tensor) -> Tensor:
+        "The frozen copy's logits on x; with `self_train_flip`, the mean of its logits on x and on x mirrored (flipped back)."
+        out = self.teacher(x).float()
+        return (out + self.teacher(x.flip(-1)).float().flip(-1)) / 2 if self.cfg.self_train_flip else out
+
     def self_train_step(self) -> dict[str, float]:
         "One U-Net update on real images against a frozen copy's thresholded masks (option `self_train`)."
         if (self.seg_step_n - self.cfg.seg_steps) % self.cfg.self_train_every == 0 or self.teacher is None:
             self.teacher = copy.deepcopy(self.F).eval().requires_grad_(False)
         x = self.real.next(self.device)                        # flipped and cropped real images
         with self.autocast():
-            with torch.no_grad(): target = (self.teacher(x).float() > 0).float()   # probability > 0.5
+            with torch.no_grad(): target = (self.teacher_logits(x) > 0).float()   # probability > 0.5
             if self.cfg.seg_color_aug: x = color_jitter(x, self.g_seg, hue=self.cfg.seg_hue)
             self.F.train()
             loss = F.binary_cross_entropy_with_logits(self.F_par(x).float(), target)

@@ -38,7 +38,7 @@ def test_the_curve_reproduces_the_run(tmp_path):
 
 def test_refuses_what_it_cannot_continue(tmp_path):
     rc = _script()
-    with pytest.raises(SystemExit, match="checkpoint_prev.pt: not found"): rc.main([str(tmp_path)])
+    with pytest.raises(SystemExit, match="no checkpoint_prev.pt or checkpoint.pt holds"): rc.main([str(tmp_path)])
     from layered_gan import runs, training
     cfg = training.train_config("shapes", rounds=1, gan_steps=2, seg_steps=2, self_train=2, n_train=64, **TINY)
     runs.train_run(cfg, tmp_path / "r", progress=False, evaluate=False)
@@ -46,3 +46,27 @@ def test_refuses_what_it_cannot_continue(tmp_path):
         rc.main([str(tmp_path / "r"), "--test-at", "8"])
     with pytest.raises(SystemExit) as e: rc.main([str(tmp_path / "r"), "--score-every", "0"])
     assert e.value.code == 2                                  # argparse's error: a usage line and the argument named
+    for bad in ("self_train_flip=maybe", "nope=1"):
+        with pytest.raises(SystemExit) as e: rc.main([str(tmp_path / "r"), "--set", bad])
+        assert e.value.code == 2
+
+def test_set_continues_a_run_without_refinement_as_training_with_the_option(tmp_path):
+    "A run trained with self_train 0, refined with --set self_train_flip=true, ends where training with the flag ends."
+    from layered_gan import runs, training
+    threads = torch.get_num_threads(); torch.set_num_threads(1)
+    try:
+        # a U-Net that marks about half the pixels (so the mirror image changes the teacher's masks): high lr, no filter
+        base = dict(rounds=1, gan_steps=4, seg_steps=3, lr_seg=3e-2, seg_filter=False, self_train_every=2, n_train=64,
+                    **{**TINY, "model.mask_bias_init": 0.0})
+        runs.train_run(training.train_config("shapes", self_train=0, **base), tmp_path / "plain", progress=False,
+                       evaluate=False)
+        runs.train_run(training.train_config("shapes", self_train=4, self_train_flip=True, **base), tmp_path / "flip",
+                       progress=False, evaluate=False)
+        rc = _script()
+        for flag in ([], ["--set", "self_train_flip=true"]):
+            assert rc.main([str(tmp_path / "plain"), "--steps", "4", "--score-every", "4", *flag]) == 0
+        final = runs.load_checkpoint(tmp_path / "flip" / "checkpoint.pt")["F"]
+        same = lambda d: all(torch.equal(torch.load(tmp_path / "plain" / "refine_curve" / d / "step4.pt")[k], final[k])
+                             for k in final)
+        assert same("every2_self_train_flip=true") and not same("every2")   # the flag, not the refinement alone
+    finally: torch.set_num_threads(threads)
