@@ -53,3 +53,17 @@ def test_readme_quotes_the_refinement_curves():
                f"{_curve_mean('photo', 4000):.3f} at 4,000 (test {_ms([t['test_fg_iou'] for t in tests])})",
                f"textures stay flat ({_curve_mean('texture', 1500):.3f} and {_curve_mean('texture', 4000):.3f})"]
     for f in figures: assert f in readme, f
+
+def _at(name: str, step: int = 1500) -> float:
+    r = json.loads((ROOT / "data/refine" / f"study_{name}.json").read_text())
+    return [c["val_fg_iou"] for c in r["curve"] if c["step"] == step][0]
+
+def test_readme_quotes_the_second_look():
+    "The README's sentence on `--self-train-flip`: validation IoU at 1,500 updates, two looks against one (datasets chapter)."
+    readme = " ".join((ROOT / "README.md").read_text().split())
+    shapes = [f"default_s{s}" for s in range(3)]
+    d_sh = statistics.mean(_at(f"{n}_flip") - _at(f"{n}_base") for n in shapes)
+    per_seed = ", ".join(f"{_at(f'{n}_flip') - _at(f'{n}_base'):+.3f}" for n in shapes)
+    d_ph = _at("photo_s2_flip") - _at("photo_s2_base")
+    figure = f"by {d_sh:+.3f} on the built-in dataset (seeds: {per_seed}) and by {d_ph:+.3f} on photographs (one seed)"
+    assert figure in readme, figure
