@@ -1,9 +1,10 @@
 """The U-Net's refinement on real images (`self_train`), continued past a run's schedule, scored on validation.
 
 A finished run keeps `checkpoint_prev.pt`: the networks after the last round's U-Net phase, just before the refinement
-(when the run had `self_train` > 0; a run with `self_train` 0 ends in that state, `checkpoint.pt`). This script loads it, runs `--steps` refinement updates with the run's own settings
-(teacher renewed every `self_train_every` updates, unless `--every` says otherwise) and scores the U-Net on the
-validation split every `--score-every` updates (`--set` changes other fields, as `train --set` does), keeping the U-Net's weights of each scored step in
+(when the run had `self_train` > 0; a run with `self_train` 0 ends in that state, in `checkpoint.pt`). This script
+loads it, runs `--steps` refinement updates with the run's own settings (teacher renewed every `self_train_every`
+updates, unless `--every` says otherwise; `--set` changes other fields of the refinement, as `train --set` does) and
+scores the U-Net on the validation split every `--score-every` updates, keeping the U-Net's weights of each scored step in
 RUN/refine_curve/. It reads nothing from the test split, unless asked once, after a length was chosen on
 validation: `--test-at N` scores the kept weights of step N on the test split.
 
@@ -69,7 +70,8 @@ def main(argv=None) -> int:
         w = keep / f"step{a.test_at}.pt"
         if not w.is_file(): sys.exit(f"{w}: not found; run the curve first, scoring at step {a.test_at}")
         tr.F.load_state_dict(torch.load(w))
-        res = dict(run=str(a.run), every=cfg.self_train_every, settings=sorted(a.set), step=a.test_at, test_fg_iou=iou(tr, load_split(cfg, "test")))
+        res = dict(run=str(a.run), every=cfg.self_train_every, settings=sorted(a.set), step=a.test_at,
+                   test_fg_iou=iou(tr, load_split(cfg, "test")))
     else:
         val = load_split(cfg, "val")
         keep.mkdir(parents=True, exist_ok=True)
