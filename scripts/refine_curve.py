@@ -57,6 +57,8 @@ def main(argv=None) -> int:
         if before(sd, cfg): break
     else: sys.exit(f"{a.run}: no checkpoint_prev.pt or checkpoint.pt holds the state before the refinement "
                    "(a finished run with self_train > 0 keeps it in checkpoint_prev.pt)")
+    for s in a.set:
+        if s.startswith("model."): ap.error(f"--set {s}: the refinement continues the run's networks, whose shape cannot change")
     try: cfg = apply_settings(cfg, a.set).validate()
     except (ValueError, TypeError) as e: ap.error(f"--set: {e}")
     if not has_val_split(cfg): sys.exit(f"{a.run}: its dataset has no validation split")

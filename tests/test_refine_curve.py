@@ -46,7 +46,7 @@ def test_refuses_what_it_cannot_continue(tmp_path):
         rc.main([str(tmp_path / "r"), "--test-at", "8"])
     with pytest.raises(SystemExit) as e: rc.main([str(tmp_path / "r"), "--score-every", "0"])
     assert e.value.code == 2                                  # argparse's error: a usage line and the argument named
-    for bad in ("self_train_flip=maybe", "nope=1"):
+    for bad in ("self_train_flip=maybe", "nope=1", "model.seg_width=16"):
         with pytest.raises(SystemExit) as e: rc.main([str(tmp_path / "r"), "--set", bad])
         assert e.value.code == 2
 
