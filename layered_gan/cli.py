@@ -306,7 +306,7 @@ def cmd_evaluate(args) -> int:
     return 0
 
 def cmd_oracle(args) -> int:
-    "The U-Net trained on real masks (an upper bound for the one trained on generated pairs); its test scores."
+    "The U-Net trained on real masks (an upper bound for the one trained on generated pairs); its test (or val) scores."
     import json, torch
     from layered_gan.runs import oracle_unet
     from layered_gan.training import train_config, config_from_dict, override
@@ -316,11 +316,11 @@ def cmd_oracle(args) -> int:
         cfg = _load(args).cfg
     else: cfg = train_config("shapes")
     if args.seed is not None: cfg = override(cfg, seed=args.seed)
-    try: m = oracle_unet(cfg, args.steps)
+    try: m = oracle_unet(cfg, args.steps, split=args.split)
     except ValueError as e: raise CLIError(str(e)) from None
     if args.json: print(json.dumps(m))
     else:
-        print(f"U-Net trained on real masks, {m['steps']} steps ({m['wall_s']:.0f} s), {m['n_test']} test images:")
+        print(f"U-Net trained on real masks, {m['steps']} steps ({m['wall_s']:.0f} s), {m['n_test']} {m['split']} images:")
         _print_table(m)
     return 0
 
@@ -527,10 +527,12 @@ def _add_inference(sub):
     "oracle, sample, synthesize, segment, publish."
     o = sub.add_parser("oracle", help="the U-Net trained on real masks: an upper bound for a run's U-Net",
                        description="Train the U-Net as Algorithm 1 does (width, batch, optimiser, colour augmentation, "
-                                   "rounds x seg_steps steps) but on real images and their true masks; print its test scores.")
+                                   "rounds x seg_steps steps) but on real images and their true masks; print its scores on the "
+                                   "test (or validation) split.")
     o.add_argument("run", nargs="?", help="run folder whose config to use (default: the built-in dataset's preset)")
     o.add_argument("--steps", type=int, help="U-Net steps (default: the config's rounds x seg_steps)")
     o.add_argument("--seed", type=int, help="seed (default: the config's)")
+    o.add_argument("--split", choices=["val", "test"], default="test", help="the split it is scored on (default: test)")
     o.add_argument("--threads", type=int, help="torch CPU threads")
     o.add_argument("--json", action="store_true", help="print one JSON object")
     o.set_defaults(func=cmd_oracle)

@@ -520,15 +520,16 @@ def evaluate_run(run_dir:str|os.PathLike, dataset:str|None=None, data_root:str|N
 
 # %% ../nbs/08_runs.ipynb #af38853a
 @own_rng
-def oracle_unet(cfg:TrainConfig, steps:int|None=None, device="cpu") -> dict:
-    "The run's U-Net trained on real training images and their true masks (an upper bound); its test-split scores."
+def oracle_unet(cfg:TrainConfig, steps:int|None=None, device="cpu", split:str="test") -> dict:
+    "The run's U-Net trained on real training images and their true masks (an upper bound); its scores on `split`."
     import torch.nn.functional as F
     from layered_gan.models import UNet
     from layered_gan.metrics import SegmentationMetrics
     from layered_gan.training import color_jitter, predict_masks
     steps = cfg.rounds * cfg.seg_steps if steps is None else steps
     if steps < 1: raise ValueError(f"steps must be positive, got {steps}")
-    train, test = load_split(cfg, "train"), load_split(cfg, "test")
+    if split not in ("val", "test"): raise ValueError(f"split must be val or test, got {split!r}")
+    train, test = load_split(cfg, "train"), load_split(cfg, split)
     if train.get("masks") is None or test.get("masks") is None:
         raise ValueError(f"dataset {cfg.dataset!r} has no ground-truth masks: no oracle to train")
     x, m = train["images"], train["masks"].float()
@@ -545,4 +546,4 @@ def oracle_unet(cfg:TrainConfig, steps:int|None=None, device="cpu") -> dict:
         opt.zero_grad(set_to_none=True); loss.backward(); opt.step()
     s = SegmentationMetrics(); s.update(predict_masks(net, test["images"]), test["masks"].float()); r = s.compute()
     return dict(fg_iou=r["iou"], acc=r["acc"], miou=r["miou"], steps=steps, n_train=len(x), n_test=r["n_images"],
-                wall_s=time.time() - t0)
+                split=split, wall_s=time.time() - t0)

@@ -86,7 +86,10 @@ def test_oracle_json_and_bad_input(tmp_path):
     r = run("oracle", "--steps", "5", "--threads", "1", "--json")
     assert r.returncode == 0, r.stderr
     m = json.loads(r.stdout)
-    assert m["steps"] == 5 and m["n_test"] == 1000 and 0 <= m["fg_iou"] <= 1
+    assert m["steps"] == 5 and m["n_test"] == 1000 and m["split"] == "test" and 0 <= m["fg_iou"] <= 1
+    r = run("oracle", "--steps", "5", "--threads", "1", "--json", "--split", "val")    # the split settings are chosen on
+    assert r.returncode == 0 and json.loads(r.stdout)["split"] == "val", r.stderr
+    assert json.loads(r.stdout)["acc"] != m["acc"]                                   # the same U-Net, other images
     assert run("oracle", "--steps", "0").returncode == 2
     r = run("oracle", str(tmp_path))                  # a folder without a checkpoint: oracle reads the checkpoint's config
     assert r.returncode == 2 and "no checkpoint" in r.stderr, r.stderr
