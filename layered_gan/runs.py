@@ -529,8 +529,8 @@ def oracle_unet(cfg:TrainConfig, steps:int|None=None, device="cpu", split:str="t
     steps = cfg.rounds * cfg.seg_steps if steps is None else steps
     if steps < 1: raise ValueError(f"steps must be positive, got {steps}")
     if split not in ("val", "test"): raise ValueError(f"split must be val or test, got {split!r}")
-    train, test = load_split(cfg, "train"), load_split(cfg, split)
-    if train.get("masks") is None or test.get("masks") is None:
+    train, scored = load_split(cfg, "train"), load_split(cfg, split)
+    if train.get("masks") is None or scored.get("masks") is None:
         raise ValueError(f"dataset {cfg.dataset!r} has no ground-truth masks: no oracle to train")
     x, m = train["images"], train["masks"].float()
     torch.manual_seed(cfg.seed)
@@ -544,6 +544,6 @@ def oracle_unet(cfg:TrainConfig, steps:int|None=None, device="cpu", split:str="t
         if cfg.seg_color_aug: xb = color_jitter(xb, g_aug, hue=cfg.seg_hue)
         loss = F.binary_cross_entropy_with_logits(net(xb), m[i].to(device))
         opt.zero_grad(set_to_none=True); loss.backward(); opt.step()
-    s = SegmentationMetrics(); s.update(predict_masks(net, test["images"]), test["masks"].float()); r = s.compute()
+    s = SegmentationMetrics(); s.update(predict_masks(net, scored["images"]), scored["masks"].float()); r = s.compute()
     return dict(fg_iou=r["iou"], acc=r["acc"], miou=r["miou"], steps=steps, n_train=len(x), n_test=r["n_images"],
                 split=split, wall_s=time.time() - t0)
