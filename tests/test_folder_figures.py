@@ -36,27 +36,25 @@ def test_readme_quotes_the_folder_runs():
                    .read_text())["wall_s"] / 60) for n in (PHOTO_BOTH[2], TEXTURE_BOTH[2])))]   # seed 2: the runs alone
     for f in figures: assert f in readme, f
 
+def _refine(name: str) -> dict: return json.loads((ROOT / "data/refine" / f"{name}.json").read_text())
+def _curve(name: str) -> dict[int, float]:
+    "Validation IoU by refinement step, from one file of `scripts/refine_curve.py`."
+    return {c["step"]: c["val_fg_iou"] for c in _refine(name)["curve"]}
+
 def _curve_mean(kind: str, step: int) -> float:
-    vals = []
-    for s in range(3):
-        r = json.loads((ROOT / "data/refine" / f"{kind}_bgfull_seg16_s{s}.json").read_text())
-        vals += [c["val_fg_iou"] for c in r["curve"] if c["step"] == step]
-    assert len(vals) == 3, (kind, step)
-    return statistics.mean(vals)
+    return statistics.mean(_curve(f"{kind}_bgfull_seg16_s{s}")[step] for s in range(3))
 
 def test_readme_quotes_the_refinement_curves():
     "The README's sentence on a longer refinement (`--self-train`): the curves' means and the test at 4,000 updates."
     readme = " ".join((ROOT / "README.md").read_text().split())
-    tests = [json.loads((ROOT / "data/refine" / f"photo_bgfull_seg16_s{s}_test.json").read_text()) for s in range(3)]
+    tests = [_refine(f"photo_bgfull_seg16_s{s}_test") for s in range(3)]
     assert {t["step"] for t in tests} == {4000}
     figures = [f"from {_curve_mean('photo', 1500):.3f} at the default 1,500 updates of `--self-train` to "
                f"{_curve_mean('photo', 4000):.3f} at 4,000 (test {_ms([t['test_fg_iou'] for t in tests])})",
                f"textures stay flat ({_curve_mean('texture', 1500):.3f} and {_curve_mean('texture', 4000):.3f})"]
     for f in figures: assert f in readme, f
 
-def _at(name: str, step: int = 1500) -> float:
-    r = json.loads((ROOT / "data/refine" / f"study_{name}.json").read_text())
-    return [c["val_fg_iou"] for c in r["curve"] if c["step"] == step][0]
+def _at(name: str, step: int = 1500) -> float: return _curve(f"study_{name}")[step]
 
 def test_readme_quotes_the_second_look():
     "The README's sentence on `--self-train-flip`: validation IoU at 1,500 updates, two looks against one (datasets chapter)."
@@ -72,13 +70,12 @@ def test_readme_quotes_the_longer_second_look():
     "The README's sentence on the second look refined for longer (two photograph seeds) and the oracle's ceiling."
     readme = " ".join((ROOT / "README.md").read_text().split())
     def mean_curve(t):
-        files = [ROOT / "data/refine" / f"long_photo_s{s}_{t}.json" for s in (1, 2)]
-        curves = [{c["step"]: c["val_fg_iou"] for c in json.loads(f.read_text())["curve"]} for f in files]
+        curves = [_curve(f"long_photo_s{s}_{t}") for s in (1, 2)]
         return {k: statistics.mean(c[k] for c in curves) for k in curves[0]}
     peak = {}
     for t in ("base", "flip"):
         m = mean_curve(t); k = max(m, key=m.get); peak[t] = (k, m[k])
-        tests = [json.loads((ROOT / "data/refine" / f"long_photo_s{s}_{t}_test.json").read_text()) for s in (1, 2)]
+        tests = [_refine(f"long_photo_s{s}_{t}_test") for s in (1, 2)]
         assert {r["step"] for r in tests} == {k}                     # test scored at the length chosen on validation
         peak[t] += (_ms([r["test_fg_iou"] for r in tests]),)
     (kb, vb, tb), (kf, vf, tf) = peak["base"], peak["flip"]
