@@ -12,7 +12,8 @@
 #   mi2_s{0,1}       gamma_mi 2 (the paper's weight for Dogs and APC) instead of 1; only with MI2_SEEDS="0 1" in the
 #                    environment (last in the order: a call of ten minutes does not reach them)
 # Each run is published into OUTDIR/NAME (config, metrics with per-round validation scores, losses, samples) and its
-# output goes to OUTDIR/NAME.log; OUTDIR/summary.json gathers the validation IoU per round (scripts/folder_summary.py).
+# output, progress bar included (its rate shows how fast a run went, also when it is cut), goes to OUTDIR/NAME.log;
+# OUTDIR/summary.json gathers the validation IoU per round (scripts/folder_summary.py).
 # A run cut by its time limit leaves only its log. The runs go one at a time, in the order below, until DEADLINE seconds
 # (default 560) have passed since the start. Side by side they do not fit: five of them at once on one H200 (no MPS)
 # were all cut after about nine minutes, none finished (logs in data/bench/gpu_folder_side_by_side/), where one run
@@ -41,7 +42,7 @@ run() {  # run NAME SEED FLAGS...: one training run, published into OUTDIR/NAME_
   local left=$(( DEADLINE - ($(date +%s) - t0) ))
   if [ $left -lt 30 ]; then echo "== $name: not started (deadline)"; return 1; fi
   timeout "$left" "${LG[@]}" train --dataset folder --data-root $DATA --bg-downsample 1 --seg-width 16 --seed "$seed" \
-      $SMALL "$@" $DEV --eval-rounds 500 --out "runs/gpu_folder/$name" --overwrite --no-progress --no-plan \
+      $SMALL "$@" $DEV --eval-rounds 500 --out "runs/gpu_folder/$name" --overwrite --no-plan \
       --ckpt-every 0 --sample-every 0 > "$OUT/$name.log" 2>&1 \
     && "${LG[@]}" publish "runs/gpu_folder/$name" "$OUT/$name" >> "$OUT/$name.log" 2>&1
   echo "== $name: exit $? after $(( $(date +%s) - t0 )) s"
