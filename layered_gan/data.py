@@ -15,8 +15,6 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor
 from torch.utils.data import Dataset
-from torchvision import tv_tensors
-from torchvision.transforms import v2
 
 # %% auto #0
 __all__ = ['CATEGORIES', 'N_CATEGORIES', 'SHAPE_FNS', 'BACKGROUND_FAMILIES', 'NOISE_GRIDS', 'COVERAGE_RANGE', 'MAX_OFFSET',
@@ -269,6 +267,7 @@ class ShapesDataset(Dataset):
         x = to_float(self.images[i])
         m = self.masks[i].float()
         if self.transform is not None:
+            from torchvision import tv_tensors
             x, m = self.transform(tv_tensors.Image(x), tv_tensors.Mask(m))
             x, m = x.as_subclass(Tensor), m.as_subclass(Tensor)
         return x, m, int(self.labels[i])
@@ -335,12 +334,14 @@ def gan_augmentation(resolution:int, # output side in pixels
                      ratio:tuple[float, float]=(0.9, 1.1), # aspect range of the random crop
                     ) -> v2.Compose:
     "The real-image augmentation of the layered GAN: random horizontal flip, then random resized crop."
+    from torchvision.transforms import v2          # here, not at the top: the command line starts without torchvision
     return v2.Compose([v2.RandomHorizontalFlip(),
                        v2.RandomResizedCrop(resolution, scale=scale, ratio=ratio, antialias=True)])
 
 class ColorAugmentation:
     "Colour jitter for images in [-1, 1] (torchvision's `v2.ColorJitter` works in [0, 1])."
     def __init__(self, brightness=0.3, contrast=0.3, saturation=0.3, hue=0.05):
+        from torchvision.transforms import v2
         self.jitter = v2.ColorJitter(brightness, contrast, saturation, hue)
     def __call__(self, x:Tensor) -> Tensor:
         "Jitter one image (3,H,W), or each image of a batch (B,3,H,W) with its own random factors."

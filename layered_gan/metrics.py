@@ -11,15 +11,13 @@ import math
 import os
 import time
 from dataclasses import dataclass, asdict
+from functools import lru_cache
 from pathlib import Path
 
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from torch import Tensor
-from torchvision.models.inception import Inception3, InceptionA, InceptionC, InceptionE
-from torchvision.transforms import InterpolationMode
-from torchvision.transforms.v2 import functional as TF
 
 from .data import render_shapes, chunk_params, ShapesDataset, N_CATEGORIES, BACKGROUND_FAMILIES, CHUNK, to_float, own_rng
 from .models import eval_mode
@@ -27,9 +25,8 @@ from .models import eval_mode
 # %% auto #0
 __all__ = ['FID_WEIGHTS_FILE', 'FID_WEIGHTS_URL', 'INCEPTION_ENV', 'SHAPES_FEATURES_ENV', 'gaussian_stats', 'sqrtm_psd',
            'trace_sqrt_product', 'frechet_distance', 'fid_from_features', 'extract_features', 'layered_fid',
-           'FIDInceptionA', 'FIDInceptionC', 'FIDInceptionE1', 'FIDInceptionE2', 'FIDInceptionV3',
-           'find_inception_weights', 'load_fid_inception', 'ShapesFeatureConfig', 'ShapesFeatureNet',
-           'background_families', 'evaluate_shapes_feature_net', 'train_shapes_feature_net',
+           'fid_inception_classes', 'find_inception_weights', 'load_fid_inception', 'ShapesFeatureConfig',
+           'ShapesFeatureNet', 'background_families', 'evaluate_shapes_feature_net', 'train_shapes_feature_net',
            'default_shapes_features_path', 'load_shapes_feature_net', 'train_features_arguments', 'main_train_features',
            'train_features_command', 'fid_references', 'shapes_fid_references', 'binarize', 'resize_center_crop',
            'prepare_eval_batch', 'confusion_counts', 'ari_from_contingency', 'segmentation_scores_from_counts',
@@ -126,29 +123,47 @@ class _TFPoolBranch:
         branches[-1] = self.branch_pool(self.pool(x))   # ... with the pool branch recomputed
         return branches
 
-class FIDInceptionA(_TFPoolBranch, InceptionA): pass
-class FIDInceptionC(_TFPoolBranch, InceptionC): pass
-class FIDInceptionE1(_TFPoolBranch, InceptionE): pass
-class FIDInceptionE2(_TFPoolBranch, InceptionE): pool = staticmethod(_max_pool)
+_FID_CLASSES = ("FIDInceptionA", "FIDInceptionC", "FIDInceptionE1", "FIDInceptionE2", "FIDInceptionV3")
 
-class FIDInceptionV3(Inception3):
-    "The FID Inception-v3 (TensorFlow 2015 graph); `forward` maps images in [-1,1] to 2048-d pool features."
-    metric_name = "FID"
-    def __init__(self):
-        super().__init__(num_classes=1008, aux_logits=False, init_weights=False)
-        self.Mixed_5b, self.Mixed_5c, self.Mixed_5d = FIDInceptionA(192, 32), FIDInceptionA(256, 64), FIDInceptionA(288, 64)
-        self.Mixed_6b, self.Mixed_6c = FIDInceptionC(768, 128), FIDInceptionC(768, 160)
-        self.Mixed_6d, self.Mixed_6e = FIDInceptionC(768, 160), FIDInceptionC(768, 192)
-        self.Mixed_7b, self.Mixed_7c = FIDInceptionE1(1280), FIDInceptionE2(2048)
+@lru_cache(maxsize=None)
+def fid_inception_classes() -> dict[str, type]:
+    """The FID Inception's classes by name, built on first use: they subclass torchvision's, and importing torchvision
+    takes over a second that the rest of the package, the command line's start included, does without."""
+    from torchvision.models.inception import Inception3, InceptionA, InceptionC, InceptionE
+    class FIDInceptionA(_TFPoolBranch, InceptionA): pass
+    class FIDInceptionC(_TFPoolBranch, InceptionC): pass
+    class FIDInceptionE1(_TFPoolBranch, InceptionE): pass
+    class FIDInceptionE2(_TFPoolBranch, InceptionE): pool = staticmethod(_max_pool)
 
-    def forward(self, x:Tensor, # (B,3,H,W) images in [-1,1], any size
-               ) -> Tensor:     # (B,2048) features
-        x = F.interpolate(x, size=(299, 299), mode="bilinear", align_corners=False)
-        for name in ("Conv2d_1a_3x3", "Conv2d_2a_3x3", "Conv2d_2b_3x3", "maxpool1", "Conv2d_3b_1x1", "Conv2d_4a_3x3",
-                     "maxpool2", "Mixed_5b", "Mixed_5c", "Mixed_5d", "Mixed_6a", "Mixed_6b", "Mixed_6c", "Mixed_6d",
-                     "Mixed_6e", "Mixed_7a", "Mixed_7b", "Mixed_7c", "avgpool"):
-            x = getattr(self, name)(x)
-        return x.flatten(1)
+    class FIDInceptionV3(Inception3):
+        "The FID Inception-v3 (TensorFlow 2015 graph); `forward` maps images in [-1,1] to 2048-d pool features."
+        metric_name = "FID"
+        def __init__(self):
+            super().__init__(num_classes=1008, aux_logits=False, init_weights=False)
+            self.Mixed_5b, self.Mixed_5c = FIDInceptionA(192, 32), FIDInceptionA(256, 64)
+            self.Mixed_5d = FIDInceptionA(288, 64)
+            self.Mixed_6b, self.Mixed_6c = FIDInceptionC(768, 128), FIDInceptionC(768, 160)
+            self.Mixed_6d, self.Mixed_6e = FIDInceptionC(768, 160), FIDInceptionC(768, 192)
+            self.Mixed_7b, self.Mixed_7c = FIDInceptionE1(1280), FIDInceptionE2(2048)
+
+        def forward(self, x:Tensor, # (B,3,H,W) images in [-1,1], any size
+                   ) -> Tensor:     # (B,2048) features
+            x = F.interpolate(x, size=(299, 299), mode="bilinear", align_corners=False)
+            for name in ("Conv2d_1a_3x3", "Conv2d_2a_3x3", "Conv2d_2b_3x3", "maxpool1", "Conv2d_3b_1x1", "Conv2d_4a_3x3",
+                         "maxpool2", "Mixed_5b", "Mixed_5c", "Mixed_5d", "Mixed_6a", "Mixed_6b", "Mixed_6c", "Mixed_6d",
+                         "Mixed_6e", "Mixed_7a", "Mixed_7b", "Mixed_7c", "avgpool"):
+                x = getattr(self, name)(x)
+            return x.flatten(1)
+
+    classes = (FIDInceptionA, FIDInceptionC, FIDInceptionE1, FIDInceptionE2, FIDInceptionV3)
+    for c in classes: c.__qualname__ = c.__name__    # named (and pickled) as layered_gan.metrics.<name>
+    return {c.__name__: c for c in classes}
+
+def __getattr__(name:str):
+    "`from layered_gan.metrics import FIDInceptionV3` and the like: the classes of `fid_inception_classes`."
+    if name in _FID_CLASSES: return fid_inception_classes()[name]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 # %% ../nbs/06_metrics.ipynb #9b6b5911
 def find_inception_weights(path:str|os.PathLike|None=None, # the weights file; default: $LAYERED_GAN_INCEPTION, then torch hub's cache
@@ -174,7 +189,7 @@ def load_fid_inception(path:str|os.PathLike|None=None, # weights file, see `find
                        device:str|torch.device="cpu",   # where to put the network
                       ) -> FIDInceptionV3:
     "The FID Inception with its standard weights, in eval mode and frozen."
-    net = FIDInceptionV3()
+    net = fid_inception_classes()["FIDInceptionV3"]()
     net.load_state_dict(torch.load(find_inception_weights(path), map_location="cpu", weights_only=True))
     return net.eval().requires_grad_(False).to(device)
 
@@ -386,6 +401,8 @@ def resize_center_crop(x:Tensor, # (...,C,H,W) images or masks, float
                        size:int, # working resolution
                       ) -> Tensor: # (...,C,size,size)
     "Resize so that the shorter side is `size` (bilinear, antialiased), then crop the central square."
+    from torchvision.transforms import InterpolationMode
+    from torchvision.transforms.v2 import functional as TF
     x = TF.resize(x, [size], interpolation=InterpolationMode.BILINEAR, antialias=True)
     return TF.center_crop(x, [size, size])
 
