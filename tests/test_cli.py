@@ -12,6 +12,16 @@ def test_help_lists_subcommands():
     r = run("--help")
     assert r.returncode == 0 and "data" in r.stdout
 
+def test_the_command_line_starts_without_torchvision():
+    "torchvision takes over a second to import and only FID on Inception features and a few transforms need it."
+    code = ("import sys; from layered_gan.cli import build_parser; import layered_gan.training, layered_gan.runs, "
+            "layered_gan.datasets, layered_gan.metrics; build_parser(); "
+            "assert 'torchvision' not in sys.modules, 'torchvision imported at start'; "
+            "from layered_gan.metrics import FIDInceptionV3; "                  # still importable by name, built on use
+            "assert 'torchvision' in sys.modules and FIDInceptionV3.__module__ == 'layered_gan.metrics'")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=ENV, timeout=120)
+    assert r.returncode == 0, r.stderr[-1500:]
+
 def test_data_writes_pictures_and_prints_stats(tmp_path):
     r = run("data", "--n", "100", "--resolution", "32", "--grid", str(tmp_path / "g.png"),
             "--per-class", "2", "--decompositions", str(tmp_path / "sub" / "d.png"))
