@@ -203,19 +203,21 @@ def default_preset(dataset:str, cuda:bool) -> str:
     if not cuda: return "images"
     return "cub" if dataset == "folder" else dataset
 
-def print_plan(cfg:"TrainConfig", preset:str, device:str|None, mem:dict|None=None):
-    "What `train` is about to do and how long it should take (`estimate_run`); a warning above one hour on a CPU."
+def print_plan(cfg:"TrainConfig", preset:str, device:str|None, mem:dict|None=None, n_fid:int=0, eval_rounds:int=0):
+    """What `train` is about to do and how long it should take (`estimate_run`, evaluations included: `n_fid` for the
+    final scores, 0 when there are none, and `eval_rounds`); a warning above one hour on a CPU."""
     import torch
     from layered_gan.runs import estimate_run, memory_estimate
     from layered_gan.training import beyond_paper
-    e, mem = estimate_run(cfg, device), mem or memory_estimate(cfg)   # `mem`: the caller's estimate, if it has one
+    e, mem = estimate_run(cfg, device, n_fid=n_fid, eval_rounds=eval_rounds), mem or memory_estimate(cfg)   # `mem`: the caller's estimate, if it has one
     kind = "the paper's method" if not beyond_paper(cfg) else "a CPU recipe with options beyond the paper"
     dev = device or ("cuda" if torch.cuda.is_available() else "cpu")
     print(f"plan: preset {preset} ({kind}), {cfg.dataset}, {cfg.resolution} px, {cfg.rounds} rounds x "
           f"({cfg.gan_steps} GAN + {cfg.seg_steps} U-Net steps)" +
           (f" + {cfg.self_train} U-Net steps on real images" if cfg.self_train else "") +
           f", batch {cfg.batch_size}, on {dev}; estimated "
-          f"{e['total_s'] / 60:,.0f} min ({e['gan_step_s']:.2f} s a GAN step, {e['seg_step_s']:.2f} s a U-Net step), "
+          f"{e['total_s'] / 60:,.0f} min ({e['gan_step_s']:.2f} s a GAN step, {e['seg_step_s']:.2f} s a U-Net step" +
+          (f"; evaluations {e['eval_s'] / 60:,.1f} min" if e["eval_s"] else "") + "), "
           f"about {mem['bytes'] / 2**30:,.1f} GiB of memory", flush=True)
     if e["total_s"] > 3600 and not str(dev).startswith("cuda"):
         print(f"plan: that is {e['total_s'] / 3600:,.1f} hours on this CPU; shorten it with --preset shapes (the CPU recipe), "
@@ -241,7 +243,8 @@ def cmd_train(args) -> int:
     import torch
     if args.threads: torch.set_num_threads(args.threads)
     if not args.no_plan and int(os.environ.get("WORLD_SIZE", "1")) == 1:
-        print_plan(cfg, args.preset or default_preset(cfg.dataset, torch.cuda.is_available()), args.device, mem)
+        print_plan(cfg, args.preset or default_preset(cfg.dataset, torch.cuda.is_available()), args.device, mem,
+                   n_fid=0 if args.no_eval else args.n_fid, eval_rounds=args.eval_rounds)
     if args.dry_run: return 0
     from layered_gan.runs import train_run, RunDirError, CheckpointError
     try:

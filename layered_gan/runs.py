@@ -32,8 +32,8 @@ __all__ = ['CHECKPOINT', 'PREVIOUS', 'RUN_MARKERS', 'SCHEDULE_FIELDS', 'ROUND_SC
            'CheckpointError', 'write_atomic', 'save_figure', 'save_checkpoint', 'load_checkpoint', 'latest_checkpoint',
            'load_split', 'has_val_split', 'evaluate_networks', 'RunDirError', 'holds_run', 'check_compatible',
            'init_distributed', 'RunWriter', 'RunLock', 'train_run', 'clear_partial_run', 'replica_divergence',
-           'estimate_run', 'memory_estimate', 'available_memory', 'RunNetworks', 'networks_from_state', 'load_networks',
-           'evaluate_run', 'oracle_unet']
+           'split_size', 'evaluation_images', 'estimate_run', 'memory_estimate', 'available_memory', 'RunNetworks',
+           'networks_from_state', 'load_networks', 'evaluate_run', 'oracle_unet']
 
 # %% ../nbs/08_runs.ipynb #f94f3928
 @contextlib.contextmanager
@@ -425,12 +425,39 @@ def replica_divergence(tr:LayeredGANTrainer) -> float:
     return float(d)
 
 # %% ../nbs/08_runs.ipynb #d09b1d61
+def split_size(cfg:TrainConfig, split:str) -> int|None:
+    "Images in a split of the run's dataset, counted without decoding them (None: no such split)."
+    if cfg.dataset == "shapes":
+        from layered_gan.data import DEFAULT_SIZES
+        return DEFAULT_SIZES[split]
+    from layered_gan.datasets import DATASETS
+    try: return len(DATASETS[cfg.dataset](cfg.data_root, split, cfg.resolution))
+    except (ValueError, OSError): return None
+
+def evaluation_images(cfg:TrainConfig, n_fid:int, eval_rounds:int) -> dict[str, int]:
+    """What a run's evaluations go through (`train_run` with these `n_fid` and `eval_rounds`): real images scored by
+    the U-Net and E_x, generated images, and images through the FID feature network."""
+    val = "val" if has_val_split(cfg) else "test"
+    n_val, n_test = split_size(cfg, val) or 0, split_size(cfg, "test") or 0
+    real = gen = feat = 0
+    if eval_rounds:                           # after every round, and before the refinement when there is one
+        k = cfg.rounds + (1 if cfg.self_train else 0)
+        real, gen, feat = k * n_val, k * eval_rounds, n_val + 2 * k * eval_rounds   # the real statistics once
+    if n_fid:                                 # the final scores on test, then on val (unless the last round's are)
+        for n, again in ((n_test, True), (n_val, val == "val" and eval_rounds != n_fid)):
+            if again: real, gen, feat = real + n, gen + n_fid, feat + n + 2 * n_fid
+    return dict(real=real, generated=gen, features=feat)
+
+# %% ../nbs/08_runs.ipynb #ccfef611
 @own_rng
 def estimate_run(cfg:TrainConfig, device:str|None=None,
                  steps:int=3,          # timed steps of each kind at most (after one to warm up); at least one
                  budget_s:float=5.0,   # no further timed step of a kind once this many seconds went to it
+                 n_fid:int=0,          # generated images of the final evaluation; 0: the run is not evaluated at the end
+                 eval_rounds:int=0,    # generated images of the scores after every round (`train_run`'s); 0: none
                 ) -> dict[str, float]:
-    "Seconds per GAN and U-Net step of `cfg` on `device` (median of the timed steps, on random images) and for its whole schedule."
+    """Seconds per GAN and U-Net step of `cfg` on `device` (median of the timed steps, on random images), for its whole
+    schedule (`train_s`), for its evaluations (`eval_s`, from the time per image of each part) and in all (`total_s`)."""
     device = torch.device(device or ("cuda" if torch.cuda.is_available() else "cpu"))
     R = cfg.resolution
     tr = LayeredGANTrainer(cfg, torch.randint(0, 256, (cfg.batch_size, 3, R, R), dtype=torch.uint8), device)
@@ -443,8 +470,22 @@ def estimate_run(cfg:TrainConfig, device:str|None=None,
         return statistics.median(times)
     gan, seg = per_step(tr.gan_step), per_step(tr.seg_step) if cfg.seg_steps else 0.0
     # an update of `self_train` (real images, a frozen copy's masks) costs about what a synthetic U-Net update does
-    return dict(gan_step_s=gan, seg_step_s=seg,
-                total_s=cfg.rounds * (cfg.gan_steps * gan + cfg.seg_steps * seg) + cfg.self_train * seg)
+    train_s = cfg.rounds * (cfg.gan_steps * gan + cfg.seg_steps * seg) + cfg.self_train * seg
+    eval_s = 0.0
+    if n_fid or eval_rounds:
+        n = evaluation_images(cfg, n_fid, eval_rounds)
+        x = torch.rand(cfg.batch_size, 3, R, R, device=device) * 2 - 1
+        codes = sample_codes(cfg.batch_size, cfg.model, torch.Generator(device).manual_seed(0), device)
+        with torch.no_grad(), eval_mode(tr.sampler) as s, eval_mode(tr.D):
+            real = per_step(lambda: (predict_masks(tr.F, x), tr.D(x)))
+            gen = per_step(lambda: s(codes))
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")                # a missing FID network is said when the run evaluates
+                net = _feature_net(cfg)
+            feat = per_step(lambda: net(x)) if net is not None else 0.0
+        net = None
+        eval_s = (n["real"] * real + n["generated"] * gen + n["features"] * feat) / cfg.batch_size
+    return dict(gan_step_s=gan, seg_step_s=seg, train_s=train_s, eval_s=eval_s, total_s=train_s + eval_s)
 
 # %% ../nbs/08_runs.ipynb #bcb04b97
 def memory_estimate(cfg:TrainConfig) -> dict[str, float]:

@@ -177,6 +177,7 @@ def test_plan_is_printed_and_dry_run_writes_nothing(tmp_path):
     assert "plan: preset images (a CPU recipe" in r.stdout and "folder, 32 px, 3 rounds x (1000 GAN + 250 U-Net steps)" in r.stdout
     est = float(r.stdout.split("estimated ")[1].split(" min")[0].replace(",", ""))
     assert est > 0 and not out.exists()
+    assert "; evaluations " in r.stdout                     # the final scores are part of the estimate
     r = run("train", "--preset", "cub", "--resolution", "32", "--out", str(out), "--dry-run", "--threads", "1")
     assert r.returncode == 0 and "hours on this CPU; shorten it" in r.stdout, r.stdout   # the paper's schedule on a CPU
 
