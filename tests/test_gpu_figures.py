@@ -27,3 +27,33 @@ def test_readme_quotes_the_gpu_summary():
         f"{s['train']['speedup']:.2f} times the float32 speed ({s['train_cl']['speedup']:.2f} times",
     ]
     for f in figures: assert f in readme, f
+
+
+# --- the runs of data/bench/gpu/ are what scripts/gpu_check.sh trains (as tests/test_published.py does for data/results)
+SCRIPT = ROOT / "scripts/gpu_check.sh"
+
+def gpu_commands() -> dict[str, str]:
+    "The `train` arguments scripts/gpu_check.sh gives each published run on a GPU (its full mode: variables expanded)."
+    import re
+    s = SCRIPT.read_text()
+    full = s.split("\nelse\n", 1)[1].split("\nfi\n", 1)[0]            # the branch without --quick
+    var = dict(re.findall(r'^\s*(\w+)="([^"]*)"', full, re.M))
+    assert 'train --preset shapes-paper $PAPER $DEV --out runs/gpu/paper64' in s and 'train $DEFAULT $DEV --out runs/gpu/default' in s
+    assert 'train --preset cub --dataset shapes $SHORT "$@" $DEV' in s
+    cmds = {"default": f"train {var['DEFAULT']} {var['DEV']}", "paper64": f"train --preset shapes-paper {var['PAPER']} {var['DEV']}"}
+    for name, flags in re.findall(r"^\s*short (\w+) \d+ ?(.*)$", s, re.M):
+        cmds[name] = f"train --preset cub --dataset shapes {var['SHORT']} {flags} {var['DEV']}"
+    return cmds
+
+def test_gpu_runs_have_the_scripts_settings():
+    import shlex
+    from layered_gan.cli import build_parser, config_from_args
+    from layered_gan.training import config_from_dict, config_to_dict
+    runs = sorted(p.parent.name for p in (ROOT / "data/bench/gpu").glob("*/config.json"))
+    cmds = gpu_commands()
+    assert set(runs) <= set(cmds), set(runs) - set(cmds)          # every published GPU run comes from the script
+    for name in runs:
+        got = config_to_dict(config_from_args(build_parser().parse_args(shlex.split(cmds[name]))))
+        want = config_to_dict(config_from_dict(json.loads((ROOT / "data/bench/gpu" / name / "config.json").read_text())))
+        diff = {k: (got.get(k), want.get(k)) for k in set(got) | set(want) if got.get(k) != want.get(k)}
+        assert not diff, f"{name}: the script gives (today, published): {diff}"
