@@ -332,7 +332,7 @@ def mask_stats(masks:Tensor, # (N,1,H,W) binary masks
 def gan_augmentation(resolution:int, # output side in pixels
                      scale:tuple[float, float]=(0.8, 1.0), # area range of the random crop
                      ratio:tuple[float, float]=(0.9, 1.1), # aspect range of the random crop
-                    ) -> v2.Compose:
+                    ) -> torch.nn.Module: # a torchvision `v2.Compose` (an `nn.Module`)
     "The real-image augmentation of the layered GAN: random horizontal flip, then random resized crop."
     from torchvision.transforms import v2          # here, not at the top: the command line starts without torchvision
     return v2.Compose([v2.RandomHorizontalFlip(),

@@ -456,7 +456,8 @@ def estimate_run(cfg:TrainConfig, device:str|None=None,
                  n_fid:int=0,          # generated images of the final evaluation; 0: the run is not evaluated at the end
                  eval_rounds:int=0,    # generated images of the scores after every round (`train_run`'s); 0: none
                 ) -> dict[str, float]:
-    """Seconds per GAN and U-Net step of `cfg` on `device` (median of the timed steps, on random images), for its whole
+    """Seconds per GAN step (averaged over the rounds: from round 2 on it holds L_bg) and per U-Net step of `cfg` on
+    `device` (median of the timed steps, on random images), for its whole
     schedule (`train_s`), for its evaluations (`eval_s`, from the time per image of each part) and in all (`total_s`)."""
     device = torch.device(device or ("cuda" if torch.cuda.is_available() else "cpu"))
     R = cfg.resolution
@@ -468,7 +469,12 @@ def estimate_run(cfg:TrainConfig, device:str|None=None,
         while not times or (len(times) < steps and sum(times) < budget_s):
             t0 = time.perf_counter(); step(); sync(); times.append(time.perf_counter() - t0)
         return statistics.median(times)
-    gan, seg = per_step(tr.gan_step), per_step(tr.seg_step) if cfg.seg_steps else 0.0
+    gan1, seg = per_step(tr.gan_step), per_step(tr.seg_step) if cfg.seg_steps else 0.0
+    gan2 = gan1
+    if cfg.rounds > 1 and cfg.gamma_bg > 0:   # from round 2 on, L_bg puts the frozen U-Net into every generator update
+        tr.round, tr.f_ready = 1, True
+        gan2 = per_step(tr.gan_step)
+    gan = (gan1 + (cfg.rounds - 1) * gan2) / cfg.rounds                 # a GAN step, on average over the rounds
     # an update of `self_train` (real images, a frozen copy's masks) costs about what a synthetic U-Net update does
     train_s = cfg.rounds * (cfg.gan_steps * gan + cfg.seg_steps * seg) + cfg.self_train * seg
     eval_s = 0.0
