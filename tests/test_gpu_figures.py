@@ -47,13 +47,10 @@ def gpu_commands() -> dict[str, str]:
 
 def test_gpu_runs_have_the_scripts_settings():
     import shlex
-    from layered_gan.cli import build_parser, config_from_args
-    from layered_gan.training import config_from_dict, config_to_dict
+    from test_published import config_diff
     runs = sorted(p.parent.name for p in (ROOT / "data/bench/gpu").glob("*/config.json"))
     cmds = gpu_commands()
     assert set(runs) <= set(cmds), set(runs) - set(cmds)          # every published GPU run comes from the script
     for name in runs:
-        got = config_to_dict(config_from_args(build_parser().parse_args(shlex.split(cmds[name]))))
-        want = config_to_dict(config_from_dict(json.loads((ROOT / "data/bench/gpu" / name / "config.json").read_text())))
-        diff = {k: (got.get(k), want.get(k)) for k in set(got) | set(want) if got.get(k) != want.get(k)}
+        diff = config_diff(shlex.split(cmds[name]), ROOT / "data/bench/gpu" / name / "config.json")
         assert not diff, f"{name}: the script gives (today, published): {diff}"

@@ -105,13 +105,15 @@ def test_command_is_in_the_docs(name):
     "The docs give this exact command (flags and their order as here), literally or through a loop or a variable."
     assert " ".join(COMMANDS[name].split()) in docs_commands(), name
 
-@pytest.mark.parametrize("name", sorted(COMMANDS))
-def test_command_gives_the_published_config(name):
-    argv = shlex.split(COMMANDS[name])[1:]
-    args = build_parser().parse_args(argv)
-    want = config_to_dict(config_from_dict(json.loads((ROOT / "data/results" / name / "config.json").read_text())))
-    got = config_to_dict(config_from_args(args))
+def config_diff(argv:list[str], config_json:Path) -> dict:
+    "Fields where the config that `layered-gan` gives `argv` (today) differs from a published run's: {field: (today, published)}."
+    want = config_to_dict(config_from_dict(json.loads(config_json.read_text())))
+    got = config_to_dict(config_from_args(build_parser().parse_args(argv)))
     for d in (want, got):   # stored absolute: only the folder's name is the command's
         if d.get("data_root"): d["data_root"] = Path(d["data_root"]).name
-    diff = {k: (got.get(k), want.get(k)) for k in set(got) | set(want) if got.get(k) != want.get(k)}
+    return {k: (got.get(k), want.get(k)) for k in set(got) | set(want) if got.get(k) != want.get(k)}
+
+@pytest.mark.parametrize("name", sorted(COMMANDS))
+def test_command_gives_the_published_config(name):
+    diff = config_diff(shlex.split(COMMANDS[name])[1:], ROOT / "data/results" / name / "config.json")
     assert not diff, f"{name}: the command gives (today, published): {diff}"
