@@ -93,7 +93,7 @@ def prior_entropy(cfg:TrainConfig) -> float:
 
 # %% ../nbs/10_ablations.ipynb #88cde1cc
 def run_ablation(name:str, work:str|os.PathLike, scale:float=0.5, threads:int|None=1, n_fid:int=500,
-                 progress:bool=False) -> dict:
+                 progress:bool=False, n_eval:int|None=None) -> dict:
     "Train (or finish) one ablation run in `work/name`; returns its metrics (with `per_round`)."
     from layered_gan.runs import train_run, holds_run
     from layered_gan.data import torch_threads
@@ -101,7 +101,7 @@ def run_ablation(name:str, work:str|os.PathLike, scale:float=0.5, threads:int|No
     if (out / "metrics.json").is_file(): return json.loads((out / "metrics.json").read_text())
     with torch_threads(threads):
         return train_run(ablation_config(name, scale), out, resume=holds_run(out), ckpt_every=100, sample_every=0,
-                         progress=progress, n_fid=n_fid, eval_rounds=n_fid)
+                         progress=progress, n_fid=n_fid, eval_rounds=n_fid, n_eval=n_eval)
 
 def _slim(metrics:dict) -> dict:
     return {k: v for k, v in metrics.items() if k not in ("iou_per_image", "dice_per_image")}
@@ -226,16 +226,16 @@ def markdown_table(res:dict, tables=RECIPE_TABLES) -> str:
 
 # %% ../nbs/10_ablations.ipynb #4357379f
 def _worker(args):
-    name, work, scale, threads, n_fid = args
+    name, work, scale, threads, n_fid, n_eval = args
     t0 = time.time()
-    m = run_ablation(name, work, scale, threads, n_fid)
+    m = run_ablation(name, work, scale, threads, n_fid, n_eval=n_eval)
     return name, m, time.time() - t0
 
 def run_ablations(names=None,                     # settings to run (default: all of `ABLATIONS`)
                   out:str|os.PathLike="data/ablations",   # where results.json and the published runs go
                   work:str|os.PathLike="runs/ablations",  # where the runs train (checkpoints)
-                  scale:float=0.5, jobs:int=2, threads:int=1, n_fid:int=500,
-                  log=print) -> dict:
+                  scale:float=0.5, jobs:int=2, threads:int=1, n_fid:int=500, log=print,
+                  n_eval:int|None=None) -> dict:   # n_eval: real images scored in each split (`train_run`'s); None: all
     "Run the ablations, publish each, and return (and write) the results table."
     names = list(names or ABLATIONS)
     for n in names: ablation_config(n, scale)                  # bad names and scales fail before anything runs
@@ -250,7 +250,8 @@ def run_ablations(names=None,                     # settings to run (default: al
         raise ValueError(f"{res_path} holds runs at scale {results.get('scale')}, not {scale}: use another --out")
     c = ablation_config("base", scale)
     results.update(scale=scale, n_fid=n_fid, schedule=f"{c.rounds} rounds of ({c.gan_steps} GAN + {c.seg_steps} U-Net) steps",
-                   machine=f"{platform.machine()}, {os.cpu_count()} cores", torch=torch.__version__)
+                   machine=f"{platform.machine()}, {os.cpu_count()} cores", torch=torch.__version__,
+                   **({} if n_eval is None else dict(n_eval=n_eval)))
     results.setdefault("runs", {}); results.setdefault("commands", [])
     t0, failed = time.time(), {}
     cmd = dict(names=names, jobs=jobs, threads=threads, started=time.strftime("%Y-%m-%d %H:%M:%S"))
@@ -269,7 +270,7 @@ def run_ablations(names=None,                     # settings to run (default: al
         log(f"{name}: fg IoU {m.get('fg_iou', float('nan')):.3f}, {m.get('fid_metric')} {m.get('fid') or float('nan'):.0f}, "
             f"bg {m.get('bg_fid') or float('nan'):.0f}, {m.get('wall_s', 0):.0f} s")
 
-    args = [(n, str(work), scale, threads, n_fid) for n in names]
+    args = [(n, str(work), scale, threads, n_fid, n_eval) for n in names]
     if jobs == 1:
         for a in args:
             try: done(*_worker(a))
@@ -281,8 +282,7 @@ def run_ablations(names=None,                     # settings to run (default: al
                 try: done(*f.result())
                 except Exception as e:
                     failed[futs[f]] = f"{type(e).__name__}: {e}"; log(f"{futs[f]} failed: {failed[futs[f]]}")
-    cmd["failed"] = failed
-    write()
+    cmd["failed"] = failed; write()
     return results
 
 # %% ../nbs/10_ablations.ipynb #93d40215

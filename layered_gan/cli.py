@@ -203,13 +203,14 @@ def default_preset(dataset:str, cuda:bool) -> str:
     if not cuda: return "images"
     return "cub" if dataset == "folder" else dataset
 
-def print_plan(cfg:"TrainConfig", preset:str, device:str|None, mem:dict|None=None, n_fid:int=0, eval_rounds:int=0):
+def print_plan(cfg:"TrainConfig", preset:str, device:str|None, mem:dict|None=None, n_fid:int=0, eval_rounds:int=0,
+               n_eval:int|None=None):
     """What `train` is about to do and how long it should take (`estimate_run`, evaluations included: `n_fid` for the
-    final scores, 0 when there are none, and `eval_rounds`); a warning above one hour on a CPU."""
+    final scores, 0 when there are none, `eval_rounds` and `n_eval`); a warning above one hour on a CPU."""
     import torch
     from layered_gan.runs import estimate_run, memory_estimate
     from layered_gan.training import beyond_paper
-    e, mem = estimate_run(cfg, device, n_fid=n_fid, eval_rounds=eval_rounds), mem or memory_estimate(cfg)   # `mem`: the caller's estimate, if it has one
+    e, mem = estimate_run(cfg, device, n_fid=n_fid, eval_rounds=eval_rounds, n_eval=n_eval), mem or memory_estimate(cfg)   # `mem`: the caller's estimate, if it has one
     kind = "the paper's method" if not beyond_paper(cfg) else "a CPU recipe with options beyond the paper"
     dev = device or ("cuda" if torch.cuda.is_available() else "cpu")
     print(f"plan: preset {preset} ({kind}), {cfg.dataset}, {cfg.resolution} px, {cfg.rounds} rounds x "
@@ -231,7 +232,7 @@ def cmd_train(args) -> int:
                        ("--gan-steps", args.cfg__gan_steps, False), ("--seg-steps", args.cfg__seg_steps, True),
                        ("--n-train", args.cfg__n_train, False), ("--ckpt-every", args.ckpt_every, True),
                        ("--sample-every", args.sample_every, True), ("--threads", args.threads, False),
-                       ("--eval-rounds", args.eval_rounds, True)):
+                       ("--eval-rounds", args.eval_rounds, True), ("--n-eval", args.n_eval, False)):
         _positive(name, v, z)
     if not args.no_eval and args.n_fid < 2: raise CLIError(f"--n-fid must be at least 2 (FID compares two sets), got {args.n_fid}")
     if args.eval_rounds == 1: raise CLIError("--eval-rounds is the FID sample size of each round: 0 (off) or at least 2, got 1")
@@ -244,13 +245,14 @@ def cmd_train(args) -> int:
     if args.threads: torch.set_num_threads(args.threads)
     if not args.no_plan and int(os.environ.get("WORLD_SIZE", "1")) == 1:
         print_plan(cfg, args.preset or default_preset(cfg.dataset, torch.cuda.is_available()), args.device, mem,
-                   n_fid=0 if args.no_eval else args.n_fid, eval_rounds=args.eval_rounds)
+                   n_fid=0 if args.no_eval else args.n_fid, eval_rounds=args.eval_rounds, n_eval=args.n_eval)
     if args.dry_run: return 0
     from layered_gan.runs import train_run, RunDirError, CheckpointError
     try:
         m = train_run(cfg, args.out, resume=args.resume, overwrite=args.overwrite, ckpt_every=args.ckpt_every,
                       sample_every=args.sample_every, progress=not args.no_progress, n_fid=args.n_fid,
-                      evaluate=not args.no_eval, device=args.device, eval_rounds=args.eval_rounds)
+                      evaluate=not args.no_eval, device=args.device, eval_rounds=args.eval_rounds,
+                      n_eval=args.n_eval)
     except (RunDirError, CheckpointError, ValueError) as e: raise CLIError(str(e)) from None
     except (KeyboardInterrupt, FloatingPointError) as e: raise _stopped(e, args.out) from None
     if int(os.environ.get("RANK", "0")) != 0: return 0          # under torchrun, process 0 reports
@@ -505,6 +507,8 @@ def _add_train(sub):
     r_.add_argument("--no-eval", action="store_true", help="skip the final evaluation")
     r_.add_argument("--eval-rounds", type=int, default=0, metavar="N",
                     help="also score the networks after every round, with N images for FID (metrics.json: per_round)")
+    r_.add_argument("--n-eval", type=int, metavar="N",
+                    help="real images scored in each split, val and test (default: all; fewer for a quick look)")
     r_.add_argument("--no-progress", action="store_true", help="no progress bar")
     r_.add_argument("--no-plan", action="store_true", help="skip the plan printed before training (it times two steps)")
     r_.add_argument("--dry-run", action="store_true", help="check the settings, print the plan and stop")

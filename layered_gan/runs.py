@@ -30,10 +30,10 @@ from .data import to_float, own_rng
 # %% auto #0
 __all__ = ['CHECKPOINT', 'PREVIOUS', 'RUN_MARKERS', 'SCHEDULE_FIELDS', 'ROUND_SCORES', 'VAL_SCORES', 'LOCK', 'sigint_deferred',
            'CheckpointError', 'write_atomic', 'save_figure', 'save_checkpoint', 'load_checkpoint', 'latest_checkpoint',
-           'load_split', 'has_val_split', 'evaluate_networks', 'RunDirError', 'holds_run', 'check_compatible',
-           'init_distributed', 'RunWriter', 'RunLock', 'train_run', 'clear_partial_run', 'replica_divergence',
-           'split_size', 'evaluation_images', 'estimate_run', 'memory_estimate', 'available_memory', 'RunNetworks',
-           'networks_from_state', 'load_networks', 'evaluate_run', 'oracle_unet']
+           'load_split', 'has_val_split', 'split_size', 'load_eval_split', 'evaluate_networks', 'RunDirError',
+           'holds_run', 'check_compatible', 'init_distributed', 'RunWriter', 'RunLock', 'train_run',
+           'clear_partial_run', 'replica_divergence', 'evaluation_images', 'estimate_run', 'memory_estimate',
+           'available_memory', 'RunNetworks', 'networks_from_state', 'load_networks', 'evaluate_run', 'oracle_unet']
 
 # %% ../nbs/08_runs.ipynb #f94f3928
 @contextlib.contextmanager
@@ -142,6 +142,22 @@ def has_val_split(cfg:TrainConfig) -> bool:
     if cfg.dataset == "cub": return (root / "train_val_test_split.txt").is_file()
     return cfg.dataset == "folder" and (root / "val").is_dir()
 
+def split_size(cfg:TrainConfig, split:str) -> int|None:
+    "Images in a split of the run's dataset, counted without decoding them (None: no such split)."
+    if cfg.dataset == "shapes":
+        from layered_gan.data import DEFAULT_SIZES
+        return DEFAULT_SIZES[split]
+    from layered_gan.datasets import DATASETS
+    try: return len(DATASETS[cfg.dataset](cfg.data_root, split, cfg.resolution))
+    except (ValueError, OSError): return None
+
+def load_eval_split(cfg:TrainConfig, split:str, n_eval:int|None=None) -> dict[str, Tensor|None]:
+    "A split to score: all of it, or `n_eval` of its images (the first ones of the built-in data, a seeded draw of a folder's)."
+    if n_eval is None: return load_split(cfg, split)
+    size = split_size(cfg, split)
+    return load_split(cfg, split, n=min(n_eval, size) if size else n_eval)
+
+
 # %% ../nbs/08_runs.ipynb #9ea19aee
 @torch.no_grad()
 @own_rng   # building the feature network draws initial weights: from a fork, not the caller's stream
@@ -236,7 +252,7 @@ class _StopRun(Exception): "Raised by `stop_after` (tests): the run stops as if 
 class RunWriter:
     "What a run writes while it trains (process 0 only): checkpoints, sample grids, scores after each round."
     def __init__(self, tr:LayeredGANTrainer, out:Path, state:dict|None, main:bool, ckpt_every:int, sample_every:int,
-                 eval_rounds:int, stop_after:int|None, progress:bool):
+                 eval_rounds:int, stop_after:int|None, progress:bool, n_eval:int|None=None):
         self.tr, self.out, self.main, self.cfg = tr, out, main, tr.cfg
         self.ckpt_every, self.sample_every, self.eval_rounds, self.stop_after = ckpt_every, sample_every, eval_rounds, stop_after
         self.t_start, self.wall0 = time.time(), (state or {}).get("wall_s", 0.0)
@@ -244,7 +260,7 @@ class RunWriter:
         self.val_split = "val" if has_val_split(self.cfg) else "test"    # choices on val; test only when there is none
         if eval_rounds and self.val_split == "test" and main:
             warnings.warn(f"{self.cfg.dataset}: no validation split; the per-round scores are taken on the test split")
-        self.val = load_split(self.cfg, self.val_split) if eval_rounds and main else None
+        self.val = load_eval_split(self.cfg, self.val_split, n_eval) if eval_rounds and main else None
         self.view = LiveView(tr, every=0, progress=progress and main)
         self.steps, self.last_eval = 0, None          # steps of this call; (round, scores) of the latest evaluation
 
@@ -350,19 +366,22 @@ def train_run(cfg:TrainConfig,            # what to train (ignored on resume but
               device:str|None=None,       # default: cuda if available
               stop_after:int|None=None,   # stop (as if killed) after this many steps of this call (tests)
               eval_rounds:int=0,          # if > 0: score the networks after every round, with this many images for FID
+              n_eval:int|None=None,       # real images scored in each split, val and test: the first n_eval (None: all)
              ) -> dict:                   # metrics.json's content
     "Train (or resume) a run in a folder; see the table above for what it writes."
     if not str(out).strip(): raise RunDirError(f"the run folder must be named, got {str(out)!r}")
     out = Path(out)
     if (evaluate or eval_rounds) and n_fid < 2: raise ValueError(f"n_fid must be at least 2 (FID compares two sets), got {n_fid}")
     if eval_rounds < 0 or eval_rounds == 1: raise ValueError(f"eval_rounds must be 0 (off) or at least 2, got {eval_rounds}")
+    if n_eval is not None and n_eval < 1: raise ValueError(f"n_eval must be positive (or None: all), got {n_eval}")
     rank, _ = init_distributed()
     with RunLock(out) if rank == 0 else contextlib.nullcontext():   # one writer per run folder
         return _train_run(cfg, out, resume, overwrite, ckpt_every, sample_every, progress, evaluate, n_fid, device,
-                          stop_after, eval_rounds)
+                          stop_after, eval_rounds, n_eval)
 
 # %% ../nbs/08_runs.ipynb #dc3d2756
-def _train_run(cfg, out, resume, overwrite, ckpt_every, sample_every, progress, evaluate, n_fid, device, stop_after, eval_rounds):
+def _train_run(cfg, out, resume, overwrite, ckpt_every, sample_every, progress, evaluate, n_fid, device, stop_after, eval_rounds,
+               n_eval):
     found = _prepare_out(out, resume, overwrite)
     state, cfg = (found[0], check_compatible(config_from_dict(found[0]["config"]), cfg, str(found[1]))) if found else (None, cfg)
     cfg.validate()
@@ -374,7 +393,7 @@ def _train_run(cfg, out, resume, overwrite, ckpt_every, sample_every, progress, 
     if len(train["images"]) < cfg.batch_size:
         raise ValueError(f"batch_size {cfg.batch_size} is larger than the training set ({len(train['images'])} images)")
     main = rank == 0
-    test = load_split(cfg, "test") if evaluate and main else None   # a missing test split fails now, not after training
+    test = load_eval_split(cfg, "test", n_eval) if evaluate and main else None   # a missing test split fails now, not after training
     if main and state is None and holds_run(out):              # --overwrite: remove the old run's files
         for m in (*RUN_MARKERS, "losses.png"): (out / m).unlink(missing_ok=True)
         shutil.rmtree(out / "samples", ignore_errors=True)
@@ -384,7 +403,7 @@ def _train_run(cfg, out, resume, overwrite, ckpt_every, sample_every, progress, 
         (out / "samples").mkdir(parents=True, exist_ok=True)
         write_atomic(out / "config.json", lambda f: f.write(json.dumps(config_to_dict(cfg), indent=1).encode()))
     try:
-        w = RunWriter(tr, out, state, main, ckpt_every, sample_every, eval_rounds, stop_after, progress)
+        w = RunWriter(tr, out, state, main, ckpt_every, sample_every, eval_rounds, stop_after, progress, n_eval)
         try: run_rounds(tr, w.on_step, w.on_round)
         finally: w.view.close()
     except _StopRun: return dict(stopped=True, round=tr.round, step=tr.step)
@@ -394,7 +413,7 @@ def _train_run(cfg, out, resume, overwrite, ckpt_every, sample_every, progress, 
     metrics = dict(wall_s=w.wall(), steps={k: getattr(cfg, k) for k in SCHEDULE_FIELDS}, world_size=world, device=str(device))
     if eval_rounds: metrics["per_round"] = w.per_round
     if world > 1: metrics["replica_max_diff"] = replica_divergence(tr)
-    if main: _finish(tr, out, metrics, w, test, n_fid)
+    if main: _finish(tr, out, metrics, w, test, n_fid, n_eval)
     return metrics
 
 def clear_partial_run(out:Path):
@@ -403,14 +422,14 @@ def clear_partial_run(out:Path):
     shutil.rmtree(out / "samples", ignore_errors=True)
 
 # %% ../nbs/08_runs.ipynb #6a2faca6
-def _finish(tr:LayeredGANTrainer, out:Path, metrics:dict, w:RunWriter, test:dict|None, n_fid:int):
+def _finish(tr:LayeredGANTrainer, out:Path, metrics:dict, w:RunWriter, test:dict|None, n_fid:int, n_eval:int|None=None):
     "Loss curves; scores on test (once, for the report) and on val (for choices; the last round's when they match)."
     save_figure(plot_losses(tr.history, detached=True), out / "losses.png")
     if test is not None:   # loaded before training
         metrics.update(evaluate_networks(tr, test, n_fid=n_fid), split="test")
         if w.val_split == "val":
             same = w.last_eval is not None and w.last_eval[0] == tr.cfg.rounds - 1 and w.eval_rounds == n_fid
-            r = w.last_eval[1] if same else evaluate_networks(tr, load_split(tr.cfg, "val"), n_fid=n_fid)
+            r = w.last_eval[1] if same else evaluate_networks(tr, load_eval_split(tr.cfg, "val", n_eval), n_fid=n_fid)
             metrics["val"] = {k: r.get(k) for k in VAL_SCORES}
     write_atomic(out / "metrics.json", lambda f: f.write(json.dumps(metrics, indent=1).encode()))
 
@@ -425,20 +444,11 @@ def replica_divergence(tr:LayeredGANTrainer) -> float:
     return float(d)
 
 # %% ../nbs/08_runs.ipynb #d09b1d61
-def split_size(cfg:TrainConfig, split:str) -> int|None:
-    "Images in a split of the run's dataset, counted without decoding them (None: no such split)."
-    if cfg.dataset == "shapes":
-        from layered_gan.data import DEFAULT_SIZES
-        return DEFAULT_SIZES[split]
-    from layered_gan.datasets import DATASETS
-    try: return len(DATASETS[cfg.dataset](cfg.data_root, split, cfg.resolution))
-    except (ValueError, OSError): return None
-
-def evaluation_images(cfg:TrainConfig, n_fid:int, eval_rounds:int) -> dict[str, int]:
-    """What a run's evaluations go through (`train_run` with these `n_fid` and `eval_rounds`): real images scored by
-    the U-Net and E_x, generated images, and images through the FID feature network."""
+def evaluation_images(cfg:TrainConfig, n_fid:int, eval_rounds:int, n_eval:int|None=None) -> dict[str, int]:
+    """What a run's evaluations go through (`train_run` with these `n_fid`, `eval_rounds` and `n_eval`): real images
+    scored by the U-Net and E_x, generated images, and images through the FID feature network."""
     val = "val" if has_val_split(cfg) else "test"
-    n_val, n_test = split_size(cfg, val) or 0, split_size(cfg, "test") or 0
+    n_val, n_test = (min(split_size(cfg, s) or 0, n_eval or 2**62) for s in (val, "test"))
     real = gen = feat = 0
     if eval_rounds:                           # after every round, and before the refinement when there is one
         k = cfg.rounds + (1 if cfg.self_train else 0)
@@ -455,6 +465,7 @@ def estimate_run(cfg:TrainConfig, device:str|None=None,
                  budget_s:float=5.0,   # no further timed step of a kind once this many seconds went to it
                  n_fid:int=0,          # generated images of the final evaluation; 0: the run is not evaluated at the end
                  eval_rounds:int=0,    # generated images of the scores after every round (`train_run`'s); 0: none
+                 n_eval:int|None=None, # real images scored in each split (`train_run`'s); None: all
                 ) -> dict[str, float]:
     """Seconds per GAN step (averaged over the rounds: from round 2 on it holds L_bg) and per U-Net step of `cfg` on
     `device` (median of the timed steps, on random images), for its whole
@@ -479,7 +490,7 @@ def estimate_run(cfg:TrainConfig, device:str|None=None,
     train_s = cfg.rounds * (cfg.gan_steps * gan + cfg.seg_steps * seg) + cfg.self_train * seg
     eval_s = 0.0
     if n_fid or eval_rounds:
-        n = evaluation_images(cfg, n_fid, eval_rounds)
+        n = evaluation_images(cfg, n_fid, eval_rounds, n_eval)
         x = torch.rand(cfg.batch_size, 3, R, R, device=device) * 2 - 1
         codes = sample_codes(cfg.batch_size, cfg.model, torch.Generator(device).manual_seed(0), device)
         with torch.no_grad(), eval_mode(tr.sampler) as s, eval_mode(tr.D):

@@ -15,7 +15,8 @@ from layered_gan import cli
 
 TINY = ["--rounds", "1", "--gan-steps", "3", "--seg-steps", "2", "--resolution", "32", "--n-train", "64",
         "--g-width", "8", "--d-width", "8", "--epi-width", "4", "--seg-width", "8", "--seg-depth", "3", "--n-res", "0",
-        "--d-c", "10", "--group-size", "2", "--no-progress", "--n-fid", "16", "--no-plan", "--self-train", "2"]
+        "--d-c", "10", "--group-size", "2", "--no-progress", "--n-fid", "16", "--no-plan", "--self-train", "2",
+        "--n-eval", "200"]   # 200 images of each split scored: a quick look
 
 
 def snapshot() -> dict:

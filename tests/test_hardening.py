@@ -15,7 +15,8 @@ from layered_gan import cli, runs
 ENV = {**os.environ, "OMP_NUM_THREADS": "1", "MPLBACKEND": "Agg"}
 TINY = ["--rounds", "1", "--resolution", "32", "--n-train", "256", "--g-width", "8", "--d-width", "8", "--epi-width", "4",
         "--seg-width", "8", "--seg-depth", "3", "--n-res", "0", "--d-c", "10", "--group-size", "2", "--no-progress",
-        "--n-fid", "100", "--threads", "1", "--no-plan", "--self-train", "2"]
+        "--n-fid", "100", "--threads", "1", "--no-plan", "--self-train", "2",
+        "--n-eval", "200"]   # 200 images of each split scored: a quick look
 
 class Costly(Exception): "A costly step was reached."
 
@@ -56,7 +57,7 @@ def run_dir(tmp_path_factory):
 # --- settings checked before the first costly step ("checked too late" and "not checked at all") ---
 TRAIN_CASES = [
     (["--n-fid", "0"], "--n-fid"), (["--n-fid", "-5"], "--n-fid"), (["--n-fid", "1"], "--n-fid"),
-    (["--eval-rounds", "1"], "--eval-rounds"), (["--eval-rounds", "-2"], "--eval-rounds"),
+    (["--eval-rounds", "1"], "--eval-rounds"), (["--eval-rounds", "-2"], "--eval-rounds"), (["--n-eval", "0"], "--n-eval"),
     (["--seg-depth", "6"], "seg_depth"), (["--seg-depth", "99"], "seg_depth"), (["--seg-depth", "0"], "seg_depth"),
     (["--g-width", "0"], "g_width"), (["--n-res", "-1"], "n_res"), (["--shift", "nan"], "shift"),
     (["--scale", "nan", "0"], "scale"), (["--mask-bias-init", "nan"], "mask_bias_init"), (["--rotation", "1e308"], "rotation"),
