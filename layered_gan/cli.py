@@ -225,6 +225,16 @@ def print_plan(cfg:"TrainConfig", preset:str, device:str|None, mem:dict|None=Non
               "--resolution 32, fewer --rounds or --gan-steps, or run on a GPU", flush=True)
     return e
 
+# %% ../nbs/11_cli.ipynb #f8b07bda
+def _check_batch(cfg:"TrainConfig"):
+    "A batch no larger than the training set (counted, not decoded), or a CLIError naming --batch-size; before the plan."
+    from layered_gan.runs import split_size
+    n = cfg.n_train if cfg.dataset == "shapes" and cfg.n_train else split_size(cfg, "train")   # None: the loader says why
+    if n is not None and cfg.n_train: n = min(n, cfg.n_train)
+    if n is not None and cfg.batch_size > n:
+        raise CLIError(f"--batch-size {cfg.batch_size} is larger than the training set ({n} images)")
+
+
 # %% ../nbs/11_cli.ipynb #61f60d99
 def cmd_train(args) -> int:
     "Train (or resume) a run."
@@ -239,7 +249,7 @@ def cmd_train(args) -> int:
     out_path(args.out, "--out", "folder")
     _check_device(args.device)
     cfg = config_from_args(args)
-    _check_data_root(cfg.dataset, cfg.data_root)
+    _check_data_root(cfg.dataset, cfg.data_root); _check_batch(cfg)
     mem = _check_memory(cfg, args.device)
     import torch
     if args.threads: torch.set_num_threads(args.threads)

@@ -62,7 +62,8 @@ TRAIN_CASES = [
     (["--g-width", "0"], "g_width"), (["--n-res", "-1"], "n_res"), (["--shift", "nan"], "shift"),
     (["--scale", "nan", "0"], "scale"), (["--mask-bias-init", "nan"], "mask_bias_init"), (["--rotation", "1e308"], "rotation"),
     (["--data-root", "."], "--data-root"), (["--device", "banana"], "--device"), (["--threads", "0"], "--threads"),
-    (["--batch-size", "0"], "--batch-size"), (["--resume", "--overwrite"], "--resume"),
+    (["--batch-size", "0"], "--batch-size"), (["--batch-size", "512"], "larger than the training set (256 images)"),
+    (["--resume", "--overwrite"], "--resume"),
     (["--g-width", "1024", "--d-width", "1024", "--batch-size", "256", "--resolution", "128"], "GiB"),   # dry size check
 ]
 @pytest.mark.parametrize("extra, word", TRAIN_CASES, ids=[" ".join(c[0]) for c in TRAIN_CASES])

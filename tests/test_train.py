@@ -9,7 +9,8 @@ ENV = {**os.environ, "OMP_NUM_THREADS": "1", "MPLBACKEND": "Agg"}
 TINY = ["--rounds", "1", "--resolution", "32", "--n-train", "256", "--g-width", "8", "--d-width", "8", "--epi-width", "4",
         "--seg-width", "8", "--seg-depth", "3", "--n-res", "0", "--d-c", "10", "--group-size", "2",
         "--no-progress", "--n-fid", "100", "--threads", "1", "--self-train", "2",
-        "--n-eval", "200"]   # 200 images of each split scored: a quick look
+        "--n-eval", "200",   # 200 images of each split scored: a quick look
+        "--no-plan"]         # the plan has its own test below
 
 def run(*args, timeout=300):
     return subprocess.run(["layered-gan", *args], capture_output=True, text=True, env=ENV, timeout=timeout)
@@ -115,15 +116,21 @@ def test_existing_run_is_refused_and_kept(tmp_path):
 def test_one_writer_per_run_folder(tmp_path):
     "A second train (or a --resume) into a folder another process is training is refused, naming the holder."
     out = tmp_path / "run"
-    args = ["--gan-steps", "300", "--seg-steps", "1", "--no-eval", "--no-plan", *TINY]
-    first = subprocess.Popen(["layered-gan", "train", "--out", str(out), *args], env=ENV,
-                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    t0 = time.time()
-    while not (out / "config.json").exists() and time.time() - t0 < 120: time.sleep(0.05)
-    for extra in ([], ["--resume"], ["--overwrite"]):
-        r = run("train", "--out", str(out), *args, *extra)
-        assert r.returncode == 2 and f"in use by process {first.pid}" in r.stderr, (extra, r.stderr)
-    assert first.wait(timeout=300) == 0, first.stderr.read()[-2000:]
+    args = ["--gan-steps", "100000", "--seg-steps", "1", "--no-eval", "--ckpt-every", "2", *TINY]   # runs until stopped
+    first = subprocess.Popen(["layered-gan", "train", "--out", str(out), *args], env=ENV,   # Ctrl-C as in a terminal
+                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                             preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    try:
+        t0 = time.time()
+        while not (out / "checkpoint.pt").exists() and time.time() - t0 < 300 and first.poll() is None: time.sleep(0.05)
+        for extra in ([], ["--resume"], ["--overwrite"]):
+            r = run("train", "--out", str(out), *args, *extra)
+            assert r.returncode == 2 and f"in use by process {first.pid}" in r.stderr, (extra, r.stderr)
+        assert first.poll() is None, first.stderr.read()[-2000:]          # the holder was training all along
+        first.send_signal(signal.SIGINT)                                   # the holder stops: its lock goes with it
+        assert first.wait(timeout=120) == 130, first.stderr.read()[-2000:]
+    finally:
+        if first.poll() is None: first.kill(); first.wait()
     assert (out / "checkpoint.pt").is_file() and not (out / ".lock").exists()
 
 def test_two_processes_under_torchrun_stay_in_sync(tmp_path):
@@ -170,7 +177,7 @@ def test_evaluate_on_a_folder_dataset_and_on_the_validation_split(tmp_path):
     assert r.returncode == 2 and "no validation split" in r.stderr, r.stderr
 
 def test_plan_is_printed_and_dry_run_writes_nothing(tmp_path):
-    _image_folder(tmp_path / "data", n=12)
+    _image_folder(tmp_path / "data")                        # 40 images: at least a batch (a smaller folder is refused first)
     out = tmp_path / "run"
     r = run("train", "--dataset", "folder", "--data-root", str(tmp_path / "data"), "--out", str(out), "--dry-run",
             "--threads", "1")
