@@ -255,6 +255,7 @@ class RunWriter:
                  eval_rounds:int, stop_after:int|None, progress:bool, n_eval:int|None=None):
         self.tr, self.out, self.main, self.cfg = tr, out, main, tr.cfg
         self.ckpt_every, self.sample_every, self.eval_rounds, self.stop_after = ckpt_every, sample_every, eval_rounds, stop_after
+        self.scoring = dict(eval_rounds=eval_rounds, n_eval=n_eval)     # kept in the checkpoint: a resume must score alike
         self.t_start, self.wall0 = time.time(), (state or {}).get("wall_s", 0.0)
         self.per_round = list((state or {}).get("per_round", []))        # scores after each round (eval_rounds > 0)
         self.val_split = "val" if has_val_split(self.cfg) else "test"    # choices on val; test only when there is none
@@ -267,7 +268,8 @@ class RunWriter:
     def wall(self) -> float: return self.wall0 + time.time() - self.t_start
 
     def checkpoint(self):
-        if self.main: save_checkpoint({**self.tr.state_dict(), "wall_s": self.wall(), "per_round": self.per_round},
+        if self.main: save_checkpoint({**self.tr.state_dict(), "wall_s": self.wall(), "per_round": self.per_round,
+                                       "scoring": self.scoring},
                                       self.out / CHECKPOINT)
 
     def grid(self, tag:str):
@@ -384,6 +386,7 @@ def _train_run(cfg, out, resume, overwrite, ckpt_every, sample_every, progress, 
                n_eval):
     found = _prepare_out(out, resume, overwrite)
     state, cfg = (found[0], check_compatible(config_from_dict(found[0]["config"]), cfg, str(found[1]))) if found else (None, cfg)
+    if state is not None and state.get("per_round"): _check_scoring(state.get("scoring"), eval_rounds, n_eval, found[1])
     cfg.validate()
     rank, world = init_distributed()
     device = torch.device(device or ("cuda" if torch.cuda.is_available() else "cpu"))
@@ -415,6 +418,12 @@ def _train_run(cfg, out, resume, overwrite, ckpt_every, sample_every, progress, 
     if world > 1: metrics["replica_max_diff"] = replica_divergence(tr)
     if main: _finish(tr, out, metrics, w, test, n_fid, n_eval)
     return metrics
+
+def _check_scoring(saved:dict|None, eval_rounds:int, n_eval:int|None, where):
+    "Per-round scores of a resumed run must be taken as before (same FID size and number of images), or they do not compare."
+    if saved is None or saved == dict(eval_rounds=eval_rounds, n_eval=n_eval): return   # None: a checkpoint from before
+    raise RunDirError(f"{where}: its per-round scores were taken with --eval-rounds {saved['eval_rounds']} and "
+                      f"--n-eval {saved['n_eval'] or 'all'}; resume with the same, or train into a new folder")
 
 def clear_partial_run(out:Path):
     "Remove what a first run writes before its first checkpoint (config, sample grids); `RunLock` then removes the folder it made."
@@ -511,13 +520,17 @@ def memory_estimate(cfg:TrainConfig) -> dict[str, float]:
     acts = [0]
     def count(m, inp, out):
         acts[0] += sum(t.numel() for t in (out if isinstance(out, (tuple, list)) else [out]) if torch.is_tensor(t))
-    with torch.device("meta"):
-        nets = build_networks(cfg.model)
-        hooks = [m.register_forward_hook(count) for n in nets.values() for m in n.modules() if not list(m.children())]
-        B = cfg.batch_size
-        xb, xf, pi = nets["G"](make_codes(torch.randn(B, cfg.model.z_dim), torch.zeros(B, dtype=torch.long), cfg.model))
-        x = (1 - pi) * xb + pi * xf
-        nets["D"](x); nets["Epi"](pi); nets["F"](x)
+    env = set(os.environ)
+    try:
+        with torch.device("meta"):
+            nets = build_networks(cfg.model)
+            hooks = [m.register_forward_hook(count) for n in nets.values() for m in n.modules() if not list(m.children())]
+            B = cfg.batch_size
+            xb, xf, pi = nets["G"](make_codes(torch.randn(B, cfg.model.z_dim), torch.zeros(B, dtype=torch.long), cfg.model))
+            x = (1 - pi) * xb + pi * xf
+            nets["D"](x); nets["Epi"](pi); nets["F"](x)
+    finally:   # meta-device kernels import torch's compiler, which sets TORCHINDUCTOR_CACHE_DIR: leave the caller's environment be
+        for k in set(os.environ) - env: del os.environ[k]
     params = sum(p.numel() for n in nets.values() for p in n.parameters())
     return dict(params=params, bytes=4 * ((5 if cfg.ema else 4) * params + 2 * acts[0]))
 

@@ -20,7 +20,8 @@ from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
 
 from .composition import compose, mask_border_coverage, layer_grid, mask_verdict, title_grid
 from .data import new_figure
-from .perturbation import PerturbConfig, perturbed_compose
+from .perturbation import (PerturbConfig, perturbed_compose, sample_perturbation, affine_matrix,
+                                      perturb_layers)
 from .models import ModelConfig, model_config, sample_codes, build_networks, eval_mode
 from .data import to_float
 from .losses import (hinge_d_loss, hinge_g_loss, mi_loss, binarization_loss, background_loss,
@@ -30,8 +31,8 @@ from .losses import (hinge_d_loss, hinge_g_loss, mi_loss, binarization_loss, bac
 __all__ = ['SHAPES_CPU', 'BEYOND_PAPER', 'IMAGES_CPU', 'SHAPES_PAPER', 'TRAIN_PRESETS', 'TrainConfig', 'beyond_paper',
            'train_config', 'override', 'apply_settings', 'config_to_dict', 'config_from_dict', 'augment_real',
            'color_jitter', 'border_frame', 'border_loss', 'shift_images', 'hard_mask', 'Recipe', 'RealBatches',
-           'TrainerState', 'GANStep', 'LayeredGANTrainer', 'CollapseWarning', 'Monitor', 'run_rounds', 'predict_masks',
-           'sample_grid', 'LiveView', 'plot_losses']
+           'TrainerState', 'GANStep', 'UNetSteps', 'LayeredGANTrainer', 'CollapseWarning', 'Monitor', 'run_rounds',
+           'predict_masks', 'sample_grid', 'LiveView', 'plot_losses']
 
 # %% ../nbs/05_training.ipynb #847cf616
 @dataclass
@@ -72,13 +73,14 @@ class TrainConfig:
     self_train:int=0              # U-Net updates on the real images after the last round, against a frozen copy's masks
     self_train_every:int=250      # that frozen copy (the teacher) is renewed every this many updates
     self_train_flip:bool=False    # the teacher reads each image and its mirror image; its mask: the mean of the two logits
+    seg_perturbed:bool=False      # the U-Net learns from the perturbed composites D judges, with T(pi), not the plain ones
 
     @property
     def resolution(self) -> int: return self.model.resolution
     def validate(self):
         "Raise ValueError naming the first bad field."
-        if self.batch_size < 1: raise ValueError(f"batch_size must be positive, got {self.batch_size}")
-        if self.rounds < 1: raise ValueError(f"rounds must be positive, got {self.rounds}")
+        for k in ("batch_size", "rounds", "self_train_every"):
+            if getattr(self, k) < 1: raise ValueError(f"{k} must be positive, got {getattr(self, k)}")
         for k in ("gan_steps", "seg_steps", "self_train"):  # 0 is allowed: a round of U-Net steps only, or of GAN steps only
             if getattr(self, k) < 0: raise ValueError(f"{k} must be non-negative, got {getattr(self, k)}")
         for k in ("gamma_mi", "gamma_b", "gamma_bg", "gamma_size", "gamma_border", "lr_g", "lr_d", "lr_seg"):
@@ -87,10 +89,9 @@ class TrainConfig:
         if not 0 <= self.ema < 1: raise ValueError(f"ema must be in [0, 1), got {self.ema}")
         if not 0 < self.border_width < 0.5: raise ValueError(f"border_width must be in (0, 0.5), got {self.border_width}")
         if not 0 <= self.min_mask <= 1: raise ValueError(f"min_mask must be in [0, 1], got {self.min_mask}")
-        if not 0 <= self.bg_shift <= 0.5: raise ValueError(f"bg_shift must be in [0, 0.5], got {self.bg_shift}")
-        if self.self_train_every < 1: raise ValueError(f"self_train_every must be positive, got {self.self_train_every}")
+        for k in ("bg_shift", "seg_hue"):
+            if not 0 <= getattr(self, k) <= 0.5: raise ValueError(f"{k} must be in [0, 0.5], got {getattr(self, k)}")
         if self.self_train and not self.seg_steps: raise ValueError("self_train refines a trained U-Net: it needs seg_steps > 0")
-        if not 0 <= self.seg_hue <= 0.5: raise ValueError(f"seg_hue must be in [0, 0.5], got {self.seg_hue}")
         if self.n_train is not None and self.n_train < 1: raise ValueError(f"n_train must be positive, got {self.n_train}")
         return self
 
@@ -104,7 +105,8 @@ SHAPES_CPU = TrainConfig(
 
 # every option beyond the paper, at the value that switches it off (the paper's method)
 BEYOND_PAPER = {"gamma_border": 0.0, "model.bg_downsample": 1, "bg_shift": 0.0, "epi_hard": False, "seg_hue": 0.05,
-                "seg_filter": False, "model.mask_bias_init": 0.0, "self_train": 0, "self_train_flip": False}
+                "seg_filter": False, "model.mask_bias_init": 0.0, "self_train": 0, "self_train_flip": False,
+                "seg_perturbed": False}
 
 def beyond_paper(cfg:TrainConfig) -> dict:
     "The options beyond the paper that `cfg` switches on, with their values ({} for the paper's method)."
@@ -303,6 +305,14 @@ class Recipe:
         "Extra generator losses with their weights (`gamma_border`)."
         return {"border_loss": (self.cfg.gamma_border, border_loss(pi, self.frame))} if self.cfg.gamma_border > 0 else {}
 
+    def seg_composite(self, xb:Tensor, xf:Tensor, pi:Tensor, generator:torch.Generator) -> tuple[Tensor, Tensor]:
+        "The U-Net's pair from the layers: (compose(xb, xf, pi), pi), or with `seg_perturbed` the composite D sees and T(pi)."
+        cfg = self.cfg
+        if not (cfg.seg_perturbed and cfg.perturb.enabled): return compose(xb, xf, pi), pi
+        p = sample_perturbation(len(xb), cfg.perturb, generator, xb.device)
+        x, _ = perturbed_compose(self.background_for_d(xb, generator), xf, pi, cfg.perturb, params=p)
+        return x, perturb_layers(xf, pi, affine_matrix(p["s"], p["tx"], p["ty"], p["alpha"]))[1]
+
     def seg_pairs(self, draw:Callable, n:int) -> tuple[Tensor, Tensor]:
         "n synthetic pairs for the U-Net from `draw(k)` (`seg_filter`: drop empty, huge and border-touching masks)."
         if not self.cfg.seg_filter: return draw(n)
@@ -447,19 +457,24 @@ class GANStep(TrainerState):
 
 
 # %% ../nbs/05_training.ipynb #3e4b0ef7
-class LayeredGANTrainer(GANStep):
-    "Networks, optimisers, moving average and random streams of one run; `gan_step`, `seg_step`, `state_dict`."
+class UNetSteps(GANStep):
+    "The U-Net's updates: on synthetic pairs (Algorithm 1) and, with `self_train`, on real images."
     @torch.no_grad()
-    def synthetic_batch(self, n:int, generator:torch.Generator|None=None) -> tuple[Tensor, Tensor]:
-        "A fresh synthetic pair: images x = compose(xb, xf, pi) and their masks pi, from the sampling generator."
+    def synthetic_layers(self, n:int, generator:torch.Generator|None=None) -> tuple[Tensor, Tensor, Tensor]:
+        "Fresh layers xb, xf, pi from the sampling generator."
         codes = sample_codes(n, self.cfg.model, generator or self.g_codes, self.device)
-        with eval_mode(self.sampler) as s: xb, xf, pi = s(codes)
+        with eval_mode(self.sampler) as s: return s(codes)
+
+    def synthetic_batch(self, n:int, generator:torch.Generator|None=None) -> tuple[Tensor, Tensor]:
+        "A fresh synthetic pair: images x = compose(xb, xf, pi) and their masks pi."
+        xb, xf, pi = self.synthetic_layers(n, generator)
         return compose(xb, xf, pi), pi
 
     def seg_step(self) -> dict[str, float]:
         "One U-Net update on a fresh synthetic batch: per-pixel BCE against pi, with colour augmentation."
         with self.autocast():
-            x, pi = self.recipe.seg_pairs(lambda k: tuple(t.float() for t in self.synthetic_batch(k)), self.batch)
+            pair = lambda k: tuple(t.float() for t in self.recipe.seg_composite(*self.synthetic_layers(k), self.g_codes))
+            x, pi = self.recipe.seg_pairs(pair, self.batch)
             if self.cfg.seg_color_aug: x = color_jitter(x, self.g_seg, hue=self.cfg.seg_hue)
             self.F.train()
             loss = F.binary_cross_entropy_with_logits(self.F_par(x).float(), pi)
@@ -485,6 +500,10 @@ class LayeredGANTrainer(GANStep):
         self._update_f(loss)
         return dict(self_train=loss.item())
 
+
+# %% ../nbs/05_training.ipynb #7d2b3be5
+class LayeredGANTrainer(UNetSteps):
+    "Networks, optimisers, moving average and random streams of one run; `gan_step`, `seg_step`, `state_dict`."
     def state_dict(self) -> dict:
         "Everything needed to resume exactly: weights, optimisers, moving average, random streams, position."
         return dict(G=self.G.state_dict(), D=self.D.state_dict(), Epi=self.Epi.state_dict(), F=self.F.state_dict(),

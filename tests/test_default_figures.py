@@ -1,6 +1,6 @@
-"""The built-in default's figures the README quotes (the table of three seeds and the sentences that cite it) are those
-of the published runs `data/results/default_s{0,1,2}`: a rerun that changes a score fails here until the README
-follows."""
+"""Figures the README quotes on the built-in default (the table of three seeds and the sentences that cite it, from
+`data/results/default_s{0,1,2}`) and on `--seg-perturbed` (from `data/seg_pairs/` and the published runs): a rerun that
+changes a score fails here until the README follows."""
 import json, statistics
 from pathlib import Path
 
@@ -26,4 +26,21 @@ def test_readme_sentences_on_the_default_runs():
                f"{test[0]:.3f}, {test[1]:.3f} and {test[2]:.3f} on test "
                f"({statistics.mean(test):.3f} ± {statistics.stdev(test):.3f}",
                f"in at most {walls[-1]} s ({walls[-1] / 60:.1f} minutes)"]
+    for f in figures: assert f in text, f
+
+def _pair_gain(gens: list[str]) -> list[float]:
+    "Paired val IoU gains of the perturbed pairs (data/seg_pairs, scripts/unet_from_generator.py) after all updates."
+    last = lambda g, k: json.loads((ROOT / "data/seg_pairs" / f"{g}_{k}.json").read_text())["curve"][-1]["val_fg_iou"]
+    return [last(g, "perturbed") - last(g, "plain") for g in gens]
+
+def test_readme_quotes_the_perturbed_pairs():
+    "The README's sentence on `--seg-perturbed`: the fresh U-Nets' paired gains and the whole photograph runs."
+    text = " ".join(_readme().split())
+    sh, ph = _pair_gain([f"default_s{s}" for s in range(3)]), _pair_gain(["photo_s1", "photo_s2"])
+    val = lambda n: json.loads((ROOT / "data/results" / n / "metrics.json").read_text())["val"]["fg_iou"]
+    whole = [(val(f"segpert_photo_s{s}"), val(f"images_photo_bgfull_seg16_s{s}")) for s in (0, 1)]
+    figures = [f"scores {statistics.mean(sh):+.3f} on the built-in dataset's validation split (three generators) and "
+               f"{statistics.mean(ph):+.3f} on photographs (two)",
+               "whole photograph runs with it reach validation " + " and ".join(f"{a:.3f}" for a, _ in whole) +
+               " against " + " and ".join(f"{b:.3f}" for _, b in whole)]
     for f in figures: assert f in text, f

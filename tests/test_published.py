@@ -53,6 +53,11 @@ COMMANDS = {
                                         f"--out runs/explore/{k}_bgfull_seg16_s{s} --seed {s} --bg-downsample 1 --seg-width 16"
                                         + (" --threads 1" if s < 2 else "") + " --eval-rounds 500"
        for k in ("photo", "texture") for s in range(3)},
+    **{f"segpert_default_{v}_s0": f"layered-gan train --out runs/segpert/default_{v}_s0 --seed 0 --threads 1 --eval-rounds 1000 "
+                                  "--no-plan" + (" --seg-perturbed" if v == "pert" else "") for v in ("base", "pert")},
+    **{f"segpert_photo_s{s}": f"layered-gan train --dataset folder --data-root runs/folders/photo --out runs/segpert/photo_pert_s{s} "
+                              f"--seed {s} --bg-downsample 1 --seg-width 16 --threads 1 --eval-rounds 500 --seg-perturbed --no-plan"
+       for s in (0, 1)},
 }
 
 def expand_bash(block:str) -> list[str]:
