@@ -20,7 +20,7 @@ from multiprocessing import get_context
 from pathlib import Path
 import torch
 from .training import (TrainConfig, LayeredGANTrainer, train_config, override, config_to_dict, config_from_dict,
-                                  BEYOND_PAPER)
+                                  beyond_paper)
 from .composition import compose, FigureExplorer
 
 # %% ../nbs/10_ablations.ipynb #c17bb28d
@@ -60,7 +60,7 @@ def ablation_base(preset:str) -> TrainConfig:
 # recipe (three seeds each). An option's values are read from the two starting points, so the table follows them.
 def _field(cfg, k): return getattr(getattr(cfg, k.split(".")[0]), k.split(".")[1]) if "." in k else getattr(cfg, k)
 _SHORT = {"gamma_border": "border", "model.bg_downsample": "bg_low", "model.mask_bias_init": "mask_bias"}
-RECIPE_OPTIONS = ({_SHORT.get(k, k): (k,) for k in BEYOND_PAPER if not k.startswith("self_train")}
+RECIPE_OPTIONS = ({_SHORT.get(k, k): (k,) for k in beyond_paper(ablation_base("shapes"))}   # the options it switches on
                   | {"tuning": ("lr_d", "perturb.scale", "perturb.shift")})
 def recipe_changes(option:str, to:str) -> dict:
     "The fields of one recipe option at their value in preset `to` ('shapes' switches it on, 'shapes-paper' off)."
