@@ -15,7 +15,7 @@ from pathlib import Path
 
 import torch
 
-from layered_gan.runs import has_val_split, latest_checkpoint, load_split
+from layered_gan.runs import CheckpointError, has_val_split, latest_checkpoint, load_split
 from layered_gan.training import LayeredGANTrainer, apply_settings, config_from_dict, predict_masks
 from layered_gan.data import to_float
 from layered_gan.metrics import SegmentationMetrics
@@ -43,7 +43,8 @@ def main(argv=None) -> int:
         if s.startswith("model."): ap.error(f"--set {s}: the generator is the run's, whose shape cannot change")
     if a.threads: torch.set_num_threads(a.threads)
     if not Path(a.run).is_dir(): sys.exit(f"{a.run}: no such run folder")
-    sd, path = latest_checkpoint(a.run)
+    try: sd, path = latest_checkpoint(a.run)
+    except CheckpointError as e: sys.exit(str(e))
     try: cfg = apply_settings(config_from_dict(sd["config"]), a.set).validate()
     except (ValueError, TypeError) as e: ap.error(f"--set: {e}")
     if not has_val_split(cfg): sys.exit(f"{a.run}: its dataset has no validation split")
