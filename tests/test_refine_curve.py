@@ -10,10 +10,13 @@ ROOT = Path(__file__).resolve().parents[1]
 TINY = {"model.resolution": 32, "model.g_width": 8, "model.d_width": 8, "model.epi_width": 4, "model.seg_width": 8,
         "model.seg_depth": 3, "model.d_c": 10, "model.group_size": 2}
 
-def _script():
-    spec = importlib.util.spec_from_file_location("refine_curve", ROOT / "scripts" / "refine_curve.py")
+def load_script(name: str):
+    "A script of scripts/ as a module (test_unet_from_generator uses it too)."
+    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
     mod = importlib.util.module_from_spec(spec); spec.loader.exec_module(mod)
     return mod
+
+def _script(): return load_script("refine_curve")
 
 def test_the_curve_reproduces_the_run(tmp_path):
     from layered_gan import runs, training

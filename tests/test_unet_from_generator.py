@@ -1,19 +1,13 @@
 """`scripts/unet_from_generator.py` trains a fresh U-Net on a finished run's frozen generator (training chapter, "The
 U-Net's pairs"): its `--set` must reach the pairs, and it refuses what it cannot do."""
-import importlib.util, json
-from pathlib import Path
+import json
 
 import pytest
 import torch
 
-ROOT = Path(__file__).resolve().parents[1]
-TINY = {"model.resolution": 32, "model.g_width": 8, "model.d_width": 8, "model.epi_width": 4, "model.seg_width": 8,
-        "model.seg_depth": 3, "model.d_c": 10, "model.group_size": 2}
+from test_refine_curve import TINY, load_script   # the same tiny networks, and the loader of scripts/
 
-def _script():
-    spec = importlib.util.spec_from_file_location("unet_from_generator", ROOT / "scripts" / "unet_from_generator.py")
-    mod = importlib.util.module_from_spec(spec); spec.loader.exec_module(mod)
-    return mod
+def _script(): return load_script("unet_from_generator")
 
 def test_plain_and_perturbed_pairs(tmp_path):
     from layered_gan import runs, training
