@@ -17,7 +17,8 @@ from .data import own_rng
 
 # %% auto #0
 __all__ = ['PerturbConfig', 'sample_perturbation', 'affine_matrix', 'warp', 'contrast_jitter', 'perturb_layers',
-           'perturbed_compose', 'perturbed_decompositions', 'critic_accuracy', 'PerturbationExplorer']
+           'perturbed_layers', 'perturbed_compose', 'perturbed_decompositions', 'critic_accuracy',
+           'PerturbationExplorer']
 
 # %% ../nbs/02_perturbation.ipynb #602147c1
 @dataclass
@@ -91,6 +92,14 @@ def perturb_layers(xf:Tensor, pi:Tensor, # foreground (B,3,H,W) and mask (B,1,H,
     out = warp(torch.cat([xf, pi], 1), A)
     return out[:, :-1], out[:, -1:]
 
+def perturbed_layers(xb:Tensor, xf:Tensor, pi:Tensor, # layers, (B,3,H,W), (B,3,H,W), (B,1,H,W)
+                     cfg:PerturbConfig, params:dict[str, Tensor], # ranges, the drawn parameters
+                    ) -> tuple[Tensor, Tensor, Tensor]:         # xb', T(xf), T(pi)
+    "The three layers Eq. 3 composes: the contrast-jittered background and the warped foreground and mask."
+    xf_t, pi_t = perturb_layers(xf, pi, affine_matrix(params["s"], params["tx"], params["ty"], params["alpha"]))
+    if cfg.bg_contrast is not None: xb = contrast_jitter(xb, params["contrast"])
+    return xb, xf_t, pi_t
+
 def perturbed_compose(xb:Tensor, xf:Tensor, pi:Tensor, # layers, (B,3,H,W), (B,3,H,W), (B,1,H,W)
                       cfg:PerturbConfig,               # ranges
                       generator:torch.Generator|None=None, # random stream
@@ -99,10 +108,7 @@ def perturbed_compose(xb:Tensor, xf:Tensor, pi:Tensor, # layers, (B,3,H,W), (B,3
     "Eq. 3: (1 - T(pi)) * xb' + T(pi) * T(xf), with xb' the contrast-jittered background."
     if not cfg.enabled: return compose(xb, xf, pi), {}
     if params is None: params = sample_perturbation(len(xb), cfg, generator, xb.device)
-    A = affine_matrix(params["s"], params["tx"], params["ty"], params["alpha"])
-    xf_t, pi_t = perturb_layers(xf, pi, A)
-    if cfg.bg_contrast is not None: xb = contrast_jitter(xb, params["contrast"])
-    return compose(xb, xf_t, pi_t), params
+    return compose(*perturbed_layers(xb, xf, pi, cfg, params)), params
 
 # %% ../nbs/02_perturbation.ipynb #8d0bfdb7
 def perturbed_decompositions(layers:dict[str, Tensor], # 'image', 'background', 'foreground', 'alpha'

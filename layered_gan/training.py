@@ -20,8 +20,8 @@ from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
 
 from .composition import compose, mask_border_coverage, layer_grid, mask_verdict, title_grid
 from .data import new_figure
-from .perturbation import (PerturbConfig, perturbed_compose, sample_perturbation, affine_matrix,
-                                      perturb_layers)
+from .perturbation import (PerturbConfig, perturbed_compose, perturbed_layers, sample_perturbation,
+                                      affine_matrix, perturb_layers)
 from .models import ModelConfig, model_config, sample_codes, build_networks, eval_mode
 from .data import to_float
 from .losses import (hinge_d_loss, hinge_g_loss, mi_loss, binarization_loss, background_loss,
@@ -310,8 +310,8 @@ class Recipe:
         cfg = self.cfg
         if not (cfg.seg_perturbed and cfg.perturb.enabled): return compose(xb, xf, pi), pi
         p = sample_perturbation(len(xb), cfg.perturb, generator, xb.device)
-        x, _ = perturbed_compose(self.background_for_d(xb, generator), xf, pi, cfg.perturb, params=p)
-        return x, perturb_layers(xf, pi, affine_matrix(p["s"], p["tx"], p["ty"], p["alpha"]))[1]
+        xb_j, xf_t, pi_t = perturbed_layers(self.background_for_d(xb, generator), xf, pi, cfg.perturb, p)
+        return compose(xb_j, xf_t, pi_t), pi_t
 
     def seg_pairs(self, draw:Callable, n:int) -> tuple[Tensor, Tensor]:
         "n synthetic pairs for the U-Net from `draw(k)` (`seg_filter`: drop empty, huge and border-touching masks)."
