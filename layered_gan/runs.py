@@ -30,8 +30,8 @@ from .data import to_float, own_rng
 # %% auto #0
 __all__ = ['CHECKPOINT', 'PREVIOUS', 'RUN_MARKERS', 'SCHEDULE_FIELDS', 'ROUND_SCORES', 'VAL_SCORES', 'LOCK', 'sigint_deferred',
            'CheckpointError', 'write_atomic', 'save_figure', 'save_checkpoint', 'load_checkpoint', 'latest_checkpoint',
-           'load_split', 'has_val_split', 'split_size', 'load_eval_split', 'evaluate_networks', 'RunDirError',
-           'holds_run', 'check_compatible', 'init_distributed', 'RunWriter', 'RunLock', 'train_run',
+           'load_split', 'has_val_split', 'split_size', 'load_eval_split', 'unet_scores', 'evaluate_networks',
+           'RunDirError', 'holds_run', 'check_compatible', 'init_distributed', 'RunWriter', 'RunLock', 'train_run',
            'clear_partial_run', 'replica_divergence', 'evaluation_images', 'estimate_run', 'memory_estimate',
            'available_memory', 'RunNetworks', 'networks_from_state', 'load_networks', 'evaluate_run', 'oracle_unet']
 
@@ -160,6 +160,20 @@ def load_eval_split(cfg:TrainConfig, split:str, n_eval:int|None=None) -> dict[st
 
 # %% ../nbs/08_runs.ipynb #9ea19aee
 @torch.no_grad()
+def unet_scores(net:nn.Module, # a U-Net
+                        split:dict,    # images and masks, as `load_split` gives them
+                       ) -> dict:
+    "A U-Net's scores on a split with masks: the metrics chapter's figures plus predicted and true foreground coverage."
+    from layered_gan.metrics import SegmentationMetrics
+    m, probs = SegmentationMetrics(), predict_masks(net, split["images"])
+    m.update(probs, split["masks"].float())
+    s = m.compute()
+    return dict(fg_iou=s["iou"], acc=s["acc"], miou=s["miou"], iou_per_image=s["iou_per_image"],
+                dice_per_image=s["dice_per_image"], ari=s["ari"], msc=s["msc"], n_test=s["n_images"],
+                pred_coverage=float((probs > 0.5).float().mean()), true_coverage=float(split["masks"].float().mean()))
+
+# %% ../nbs/08_runs.ipynb #fb7ab6d3
+@torch.no_grad()
 @own_rng   # building the feature network draws initial weights: from a fork, not the caller's stream
 def evaluate_networks(tr:LayeredGANTrainer, # a trainer holding the networks to evaluate
                       test:dict,            # `load_split(cfg, 'test')`
@@ -169,19 +183,12 @@ def evaluate_networks(tr:LayeredGANTrainer, # a trainer holding the networks to 
     """Scores of a trainer's networks on a test split; keys fg_iou, acc, miou, fid, bg_fid, nmi and more (null if n/a).
     The real images' feature statistics are kept in `test['fid_stats']`: scoring again on the same split (after every
     round) extracts them once."""
-    from layered_gan.metrics import SegmentationMetrics, clustering_scores, extract_features, gaussian_stats, layered_fid
+    from layered_gan.metrics import clustering_scores, extract_features, gaussian_stats, layered_fid
     from layered_gan.composition import mask_border_coverage
     cfg, out = tr.cfg, {}
     images = test["images"]
     x = to_float(images)
-    if test.get("masks") is not None:
-        m = SegmentationMetrics()
-        probs = predict_masks(tr.F, x)
-        m.update(probs, test["masks"].float())
-        s = m.compute()
-        out.update(fg_iou=s["iou"], acc=s["acc"], miou=s["miou"], iou_per_image=s["iou_per_image"],
-                   dice_per_image=s["dice_per_image"], ari=s["ari"], msc=s["msc"], n_test=s["n_images"],
-                   pred_coverage=float((probs > 0.5).float().mean()), true_coverage=float(test["masks"].float().mean()))
+    if test.get("masks") is not None: out.update(unet_scores(tr.F, test))
     else: out.update(fg_iou=None, acc=None, miou=None)
     # generated samples
     g = torch.Generator(tr.device).manual_seed(12345)
@@ -595,8 +602,7 @@ def oracle_unet(cfg:TrainConfig, steps:int|None=None, device="cpu", split:str="t
     "The run's U-Net trained on real training images and their true masks (an upper bound); its scores on `split`."
     import torch.nn.functional as F
     from layered_gan.models import UNet
-    from layered_gan.metrics import SegmentationMetrics
-    from layered_gan.training import color_jitter, predict_masks
+    from layered_gan.training import color_jitter
     steps = cfg.rounds * cfg.seg_steps if steps is None else steps
     if steps < 1: raise ValueError(f"steps must be positive, got {steps}")
     if split not in ("val", "test"): raise ValueError(f"split must be val or test, got {split!r}")
@@ -615,6 +621,6 @@ def oracle_unet(cfg:TrainConfig, steps:int|None=None, device="cpu", split:str="t
         if cfg.seg_color_aug: xb = color_jitter(xb, g_aug, hue=cfg.seg_hue)
         loss = F.binary_cross_entropy_with_logits(net(xb), m[i].to(device))
         opt.zero_grad(set_to_none=True); loss.backward(); opt.step()
-    s = SegmentationMetrics(); s.update(predict_masks(net, scored["images"]), scored["masks"].float()); r = s.compute()
-    return dict(fg_iou=r["iou"], acc=r["acc"], miou=r["miou"], steps=steps, n_train=len(x), n_test=r["n_images"],
+    r = unet_scores(net, scored)
+    return dict(fg_iou=r["fg_iou"], acc=r["acc"], miou=r["miou"], steps=steps, n_train=len(x), n_test=r["n_test"],
                 split=split, wall_s=time.time() - t0)

@@ -18,16 +18,11 @@ from pathlib import Path
 
 import torch
 
-from layered_gan.runs import has_val_split, load_checkpoint, load_split
-from layered_gan.training import LayeredGANTrainer, apply_settings, config_from_dict, predict_masks
-from layered_gan.data import to_float
-from layered_gan.metrics import SegmentationMetrics
+from layered_gan.runs import has_val_split, load_checkpoint, load_split, unet_scores
+from layered_gan.training import LayeredGANTrainer, apply_settings, config_from_dict
 
 
-def iou(tr, split) -> float:
-    m = SegmentationMetrics()
-    m.update(predict_masks(tr.F, to_float(split["images"])), split["masks"].float())
-    return float(m.compute()["iou"])
+def iou(tr, split) -> float: return float(unet_scores(tr.F, split)["fg_iou"])
 
 
 def main(argv=None) -> int:

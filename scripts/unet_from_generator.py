@@ -15,16 +15,13 @@ from pathlib import Path
 
 import torch
 
-from layered_gan.runs import CheckpointError, has_val_split, latest_checkpoint, load_split
-from layered_gan.training import LayeredGANTrainer, apply_settings, config_from_dict, predict_masks
-from layered_gan.data import to_float
-from layered_gan.metrics import SegmentationMetrics
+from layered_gan.runs import CheckpointError, has_val_split, latest_checkpoint, load_split, unet_scores
+from layered_gan.training import LayeredGANTrainer, apply_settings, config_from_dict
 
 
 def scores(tr, split) -> dict:
-    pred = predict_masks(tr.F, to_float(split["images"]))
-    m = SegmentationMetrics(); m.update(pred, split["masks"].float())
-    return dict(val_fg_iou=float(m.compute()["iou"]), val_pred_coverage=float((pred > 0.5).float().mean()))
+    s = unet_scores(tr.F, split)
+    return dict(val_fg_iou=float(s["fg_iou"]), val_pred_coverage=s["pred_coverage"])
 
 
 def main(argv=None) -> int:
