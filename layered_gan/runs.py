@@ -161,8 +161,8 @@ def load_eval_split(cfg:TrainConfig, split:str, n_eval:int|None=None) -> dict[st
 # %% ../nbs/08_runs.ipynb #9ea19aee
 @torch.no_grad()
 def unet_scores(net:nn.Module, # a U-Net
-                        split:dict,    # images and masks, as `load_split` gives them
-                       ) -> dict:
+                split:dict,    # images and masks, as `load_split` gives them
+               ) -> dict:
     "A U-Net's scores on a split with masks: the metrics chapter's figures plus predicted and true foreground coverage."
     from layered_gan.metrics import SegmentationMetrics
     m, probs = SegmentationMetrics(), predict_masks(net, split["images"])
@@ -172,7 +172,7 @@ def unet_scores(net:nn.Module, # a U-Net
                 dice_per_image=s["dice_per_image"], ari=s["ari"], msc=s["msc"], n_test=s["n_images"],
                 pred_coverage=float((probs > 0.5).float().mean()), true_coverage=float(split["masks"].float().mean()))
 
-# %% ../nbs/08_runs.ipynb #fb7ab6d3
+# %% ../nbs/08_runs.ipynb #8abd3d56
 @torch.no_grad()
 @own_rng   # building the feature network draws initial weights: from a fork, not the caller's stream
 def evaluate_networks(tr:LayeredGANTrainer, # a trainer holding the networks to evaluate
