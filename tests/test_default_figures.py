@@ -38,9 +38,14 @@ def test_readme_quotes_the_perturbed_pairs():
     text = " ".join(_readme().split())
     sh, ph = _pair_gain([f"default_s{s}" for s in range(3)]), _pair_gain(["photo_s1", "photo_s2"])
     val = lambda n: json.loads((ROOT / "data/results" / n / "metrics.json").read_text())["val"]["fg_iou"]
-    whole = [(val(f"segpert_photo_s{s}"), val(f"images_photo_bgfull_seg16_s{s}")) for s in (0, 1)]
+    test = lambda n: json.loads((ROOT / "data/results" / n / "metrics.json").read_text())["fg_iou"]
+    whole = [(val(f"segpert_photo_s{s}"), val(f"images_photo_bgfull_seg16_s{s}")) for s in (0, 1, 2)]
+    listed = lambda xs: ", ".join(f"{x:.3f}" for x in xs[:-1]) + f" and {xs[-1]:.3f}"
     figures = [f"scores {statistics.mean(sh):+.3f} on the built-in dataset's validation split (three generators) and "
                f"{statistics.mean(ph):+.3f} on photographs (two)",
-               "whole photograph runs with it reach validation " + " and ".join(f"{a:.3f}" for a, _ in whole) +
-               " against " + " and ".join(f"{b:.3f}" for _, b in whole)]
+               f"whole photograph runs with it reach validation {listed([a for a, _ in whole])} (mean "
+               f"{statistics.mean(a for a, _ in whole):.3f}) against {listed([b for _, b in whole])}",
+               f"the texture folder's seed 0 {val('segpert_texture_s0'):.3f} against {val('images_texture_bgfull_seg16_s0'):.3f}",
+               f"three seeds alone on two cores, scores test IoU {listed([test(f'segpert_default_alone_s{s}') for s in range(3)])} "
+               f"against {listed([test(f'default_s{s}') for s in range(3)])} for the published default"]
     for f in figures: assert f in text, f

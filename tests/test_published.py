@@ -55,9 +55,12 @@ COMMANDS = {
        for k in ("photo", "texture") for s in range(3)},
     **{f"segpert_default_{v}_s0": f"layered-gan train --out runs/segpert/default_{v}_s0 --seed 0 --threads 1 --eval-rounds 1000 "
                                   "--no-plan" + (" --seg-perturbed" if v == "pert" else "") for v in ("base", "pert")},
-    **{f"segpert_photo_s{s}": f"layered-gan train --dataset folder --data-root runs/folders/photo --out runs/segpert/photo_pert_s{s} "
-                              f"--seed {s} --bg-downsample 1 --seg-width 16 --threads 1 --eval-rounds 500 --seg-perturbed --no-plan"
-       for s in (0, 1)},
+    **{f"segpert_{k}_s{s}": f"layered-gan train --dataset folder --data-root runs/folders/{k} --out runs/segpert/{k}_pert_s{s} "
+                            f"--seed {s} --bg-downsample 1 --seg-width 16 --threads 1 --eval-rounds 500 --seg-perturbed --no-plan"
+       for k, s in (("photo", 0), ("photo", 1), ("photo", 2), ("texture", 0))},
+    **{f"segpert_default_alone_s{s}": f"layered-gan train --out runs/segpert/default_pert_alone_s{s} --seed {s} --eval-rounds 1000 "
+                                      "--seg-perturbed --no-plan" for s in (0, 1, 2)},
+    "segpert_default_plain_alone_s0": "layered-gan train --out runs/segpert/default_plain_alone_s0 --seed 0 --eval-rounds 1000 --no-plan",
 }
 
 def expand_bash(block:str) -> list[str]:
