@@ -45,7 +45,8 @@ def test_readme_quotes_the_perturbed_pairs():
                f"{statistics.mean(ph):+.3f} on photographs (two)",
                f"whole photograph runs with it reach validation {listed([a for a, _ in whole])} (mean "
                f"{statistics.mean(a for a, _ in whole):.3f}) against {listed([b for _, b in whole])}",
-               f"the texture folder's seed 0 {val('segpert_texture_s0'):.3f} against {val('images_texture_bgfull_seg16_s0'):.3f}",
+               f"the texture folder's seeds 0 and 2 {val('segpert_texture_s0'):.3f} and {val('segpert_texture_s2'):.3f} against "
+               f"{val('images_texture_bgfull_seg16_s0'):.3f} and {val('images_texture_bgfull_seg16_s2'):.3f}",
                f"three seeds alone on two cores, scores test IoU {listed([test(f'segpert_default_alone_s{s}') for s in range(3)])} "
                f"against {listed([test(f'default_s{s}') for s in range(3)])} for the published default"]
     for f in figures: assert f in text, f

@@ -58,6 +58,8 @@ COMMANDS = {
     **{f"segpert_{k}_s{s}": f"layered-gan train --dataset folder --data-root runs/folders/{k} --out runs/segpert/{k}_pert_s{s} "
                             f"--seed {s} --bg-downsample 1 --seg-width 16 --threads 1 --eval-rounds 500 --seg-perturbed --no-plan"
        for k, s in (("photo", 0), ("photo", 1), ("photo", 2), ("texture", 0))},
+    "segpert_texture_s2": "layered-gan train --dataset folder --data-root runs/folders/texture --out runs/segpert/texture_pert_s2 "
+                          "--seed 2 --bg-downsample 1 --seg-width 16 --eval-rounds 500 --seg-perturbed --no-plan",
     **{f"segpert_default_alone_s{s}": f"layered-gan train --out runs/segpert/default_pert_alone_s{s} --seed {s} --eval-rounds 1000 "
                                       "--seg-perturbed --no-plan" for s in (0, 1, 2)},
     "segpert_default_plain_alone_s0": "layered-gan train --out runs/segpert/default_plain_alone_s0 --seed 0 --eval-rounds 1000 --no-plan",
