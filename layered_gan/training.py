@@ -113,8 +113,10 @@ def beyond_paper(cfg:TrainConfig) -> dict:
     get = lambda k: getattr(cfg.model, k[6:]) if k.startswith("model.") else getattr(cfg, k)
     return {k: get(k) for k, neutral in BEYOND_PAPER.items() if get(k) != neutral}
 
-# The CPU recipe for images other than the built-in ones (a folder, CUB... without a GPU): G and D twice as wide
-IMAGES_CPU = replace(SHAPES_CPU, model=replace(SHAPES_CPU.model, g_width=32, d_width=32))
+# The CPU recipe for images other than the built-in ones (a folder, CUB... without a GPU): G and D twice as wide, the
+# paper's full-resolution G_b, a U-Net twice as wide, and the U-Net taught on the perturbed composites (datasets chapter)
+IMAGES_CPU = replace(SHAPES_CPU, seg_perturbed=True,
+                     model=replace(SHAPES_CPU.model, g_width=32, d_width=32, bg_downsample=1, seg_width=16))
 
 # The paper's method on the built-in dataset: Table C.1's losses, perturbation and optimiser; only the scale is reduced
 SHAPES_PAPER = TrainConfig(

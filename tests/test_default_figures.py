@@ -45,8 +45,26 @@ def test_readme_quotes_the_perturbed_pairs():
                f"{statistics.mean(ph):+.3f} on photographs (two)",
                f"whole photograph runs with it reach validation {listed([a for a, _ in whole])} (mean "
                f"{statistics.mean(a for a, _ in whole):.3f}) against {listed([b for _, b in whole])}",
-               f"the texture folder's seeds 0 and 2 {val('segpert_texture_s0'):.3f} and {val('segpert_texture_s2'):.3f} against "
-               f"{val('images_texture_bgfull_seg16_s0'):.3f} and {val('images_texture_bgfull_seg16_s2'):.3f}",
+               f"the texture folder's seeds 0, 1 and 2 {listed([val(f'segpert_texture_s{s}') for s in range(3)])} against "
+               f"{listed([val(f'images_texture_bgfull_seg16_s{s}') for s in range(3)])}",
                f"three seeds alone on two cores, scores test IoU {listed([test(f'segpert_default_alone_s{s}') for s in range(3)])} "
                f"against {listed([test(f'default_s{s}') for s in range(3)])} for the published default"]
+    for f in figures: assert f in text, f
+
+def test_readme_quotes_the_full_resolution_background():
+    "The README's paragraph on `--bg-downsample 1 --seg-perturbed` on the built-in dataset (training chapter)."
+    text = " ".join(_readme().split())
+    m = lambda n: json.loads((ROOT / "data/results" / n / "metrics.json").read_text())
+    hi, lo = [m(f"bgfull_pert_s{s}") for s in range(3)], [m(f"segpert_default_alone_s{s}") for s in range(3)]
+    listed = lambda xs: ", ".join(xs[:-1]) + f" and {xs[-1]}"
+    f3, f0 = (lambda xs: listed([f"{x:.3f}" for x in xs])), (lambda xs: listed([f"{x:,.0f}" for x in xs]))
+    ref = json.loads((ROOT / "data/results/fid_reference.json").read_text())["rows"]["backgrounds alone"]
+    figures = [f"validation IoU {f3([r['val']['fg_iou'] for r in hi])} and, once on test, IoU {f3([r['fg_iou'] for r in hi])} "
+               f"with shapes-FID {f0([r['fid'] for r in hi])} ({sum(r['fid'] < ref for r in hi)} of 3 below {ref:.0f}), "
+               f"in {f0([r['wall_s'] for r in hi])} s",
+               f"the same seeds scored shapes-FID {f0([r['fid'] for r in lo])}",
+               f"(bg-shapes-FID {statistics.mean(r['bg_fid'] for r in hi):,.0f} against "
+               f"{statistics.mean(r['bg_fid'] for r in lo):,.0f} on average)",
+               f"mean validation IoU, {statistics.mean(r['val']['fg_iou'] for r in hi):.3f} against "
+               f"{statistics.mean(r['val']['fg_iou'] for r in lo):.3f}, keeps the 8 px generator"]
     for f in figures: assert f in text, f

@@ -32,37 +32,43 @@ COMMANDS = {
     **{f"folder_{k}_bgfull": f"layered-gan train --dataset folder --data-root runs/folders/{k} --out runs/folder_{k}_bgfull "
                              "--preset shapes --threads 1 --gan-steps 800 --self-train 0 --bg-downsample 1"
        for k in ("photo", "texture")},
+    # the wide recipe and its levers one at a time, run before the `images` preset took them: the flags switch off the rest
     "images_photo_s0": "layered-gan train --dataset folder --data-root runs/folders/photo --out runs/images/photo_s0 --threads 1 "
-                       "--eval-rounds 500",
+                       "--eval-rounds 500 --bg-downsample 4 --seg-width 8 --no-seg-perturbed",
     "images_photo_s1": "layered-gan train --dataset folder --data-root runs/folders/photo --out runs/images/photo_s1 --seed 1 "
-                       "--threads 1 --eval-rounds 500",
+                       "--threads 1 --eval-rounds 500 --bg-downsample 4 --seg-width 8 --no-seg-perturbed",
     "images_photo_seg16": "layered-gan train --dataset folder --data-root runs/folders/photo --out runs/explore/photo_seg16 "
-                          "--seg-width 16 --threads 1 --eval-rounds 500",
+                          "--seg-width 16 --threads 1 --eval-rounds 500 --bg-downsample 4 --no-seg-perturbed",
     "images_photo_bgfull": "layered-gan train --dataset folder --data-root runs/folders/photo --out runs/explore/photo_bgfull "
-                           "--bg-downsample 1 --eval-rounds 500",
+                           "--bg-downsample 1 --eval-rounds 500 --seg-width 8 --no-seg-perturbed",
     **{f"images_texture_s{s}": f"layered-gan train --dataset folder --data-root runs/folders/texture --out runs/images/texture_s{s} "
-                               f"--seed {s} --threads 1 --eval-rounds 500" for s in (0, 1)},
+                               f"--seed {s} --threads 1 --eval-rounds 500 --bg-downsample 4 --seg-width 8 --no-seg-perturbed"
+       for s in (0, 1)},
     "images_texture_s2": "layered-gan train --dataset folder --data-root runs/folders/texture --out runs/images/texture_s2 "
-                         "--seed 2 --eval-rounds 500",
+                         "--seed 2 --eval-rounds 500 --bg-downsample 4 --seg-width 8 --no-seg-perturbed",
     **{f"images_{k}_bgfull_s{s}": f"layered-gan train --dataset folder --data-root runs/folders/{k} "
-                                  f"--out runs/explore/{k}_bgfull_s{s} --seed {s} --bg-downsample 1 --threads 1 --eval-rounds 500"
+                                  f"--out runs/explore/{k}_bgfull_s{s} --seed {s} --bg-downsample 1 --threads 1 --eval-rounds 500 "
+                                  "--seg-width 8 --no-seg-perturbed"
        for k, s in (("photo", 1), ("photo", 2), ("texture", 0), ("texture", 1))},
     "images_texture_bgfull_s2": "layered-gan train --dataset folder --data-root runs/folders/texture "
-                                "--out runs/explore/texture_bgfull_s2 --seed 2 --bg-downsample 1 --eval-rounds 500",
+                                "--out runs/explore/texture_bgfull_s2 --seed 2 --bg-downsample 1 --eval-rounds 500 "
+                                "--seg-width 8 --no-seg-perturbed",
     **{f"images_{k}_bgfull_seg16_s{s}": f"layered-gan train --dataset folder --data-root runs/folders/{k} "
                                         f"--out runs/explore/{k}_bgfull_seg16_s{s} --seed {s} --bg-downsample 1 --seg-width 16"
-                                        + (" --threads 1" if s < 2 else "") + " --eval-rounds 500"
+                                        + (" --threads 1" if s < 2 else "") + " --eval-rounds 500 --no-seg-perturbed"
        for k in ("photo", "texture") for s in range(3)},
     **{f"segpert_default_{v}_s0": f"layered-gan train --out runs/segpert/default_{v}_s0 --seed 0 --threads 1 --eval-rounds 1000 "
                                   "--no-plan" + (" --seg-perturbed" if v == "pert" else "") for v in ("base", "pert")},
     **{f"segpert_{k}_s{s}": f"layered-gan train --dataset folder --data-root runs/folders/{k} --out runs/segpert/{k}_pert_s{s} "
                             f"--seed {s} --bg-downsample 1 --seg-width 16 --threads 1 --eval-rounds 500 --seg-perturbed --no-plan"
        for k, s in (("photo", 0), ("photo", 1), ("photo", 2), ("texture", 0))},
-    "segpert_texture_s2": "layered-gan train --dataset folder --data-root runs/folders/texture --out runs/segpert/texture_pert_s2 "
-                          "--seed 2 --bg-downsample 1 --seg-width 16 --eval-rounds 500 --seg-perturbed --no-plan",
+    **{f"segpert_texture_s{s}": f"layered-gan train --dataset folder --data-root runs/folders/texture --out runs/segpert/texture_pert_s{s} "
+                                f"--seed {s} --bg-downsample 1 --seg-width 16 --eval-rounds 500 --seg-perturbed --no-plan" for s in (1, 2)},
     **{f"segpert_default_alone_s{s}": f"layered-gan train --out runs/segpert/default_pert_alone_s{s} --seed {s} --eval-rounds 1000 "
                                       "--seg-perturbed --no-plan" for s in (0, 1, 2)},
     "segpert_default_plain_alone_s0": "layered-gan train --out runs/segpert/default_plain_alone_s0 --seed 0 --eval-rounds 1000 --no-plan",
+    **{f"bgfull_pert_s{s}": f"layered-gan train --out runs/fid/bg1_pert_s{s} --seed {s} --eval-rounds 1000 --seg-perturbed "
+                            "--bg-downsample 1 --no-plan --no-progress" for s in (0, 1, 2)},
 }
 
 def expand_bash(block:str) -> list[str]:
