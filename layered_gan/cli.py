@@ -497,8 +497,8 @@ def _add_train(sub):
     g = t.add_argument_group("output and preset")
     g.add_argument("--out", default="runs/shapes", help="run folder (default: runs/shapes)")
     g.add_argument("--preset", help="settings preset: shapes (the CPU recipe, with options beyond the paper), images "
-                                    "(that recipe with wider networks, a full-resolution G_b and the U-Net on perturbed "
-                                    "pairs, for other images than the built-in ones), "
+                                    "(that recipe with wider networks and a full-resolution G_b, for other images than "
+                                    "the built-in ones), "
                                     "shapes-paper (the paper's method at CPU scale), cub, dogs, cars, apc (the paper's "
                                     "Table C.1); default: shapes for the built-in dataset; for others images on a CPU, "
                                     "the dataset's own on a GPU (cub for a folder)")

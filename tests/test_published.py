@@ -12,25 +12,25 @@ S = "--gan-steps 800 --self-train 0 --threads 1 --eval-rounds 500 --n-fid 500"  
 # published folder under data/results -> the command the docs give for it (shell variables expanded)
 COMMANDS = {
     "paper": "layered-gan train --out runs/paper --preset shapes-paper --threads 1 --eval-rounds 500 --n-fid 500",
-    "default": "layered-gan train --out runs/default --threads 1 --gan-steps 800 --self-train 0",
-    "no_mi": "layered-gan train --out runs/no_mi --threads 1 --gan-steps 800 --self-train 0 --gamma-mi 0",
-    "rounds5": "layered-gan train --out runs/rounds5 --rounds 5 --gan-steps 800 --self-train 0 --eval-rounds 1000",
-    "seed1": f"layered-gan train --out runs/exp/seed1 --seed 1 {S}",
-    "gamma_b3": f"layered-gan train --out runs/exp/gb3 --gamma-b 3 {S}",
-    "mi_05": f"layered-gan train --out runs/exp/mi05 --gamma-mi 0.5 {S}",
-    "shift_03": f"layered-gan train --out runs/exp/shift03 --shift 0.3 {S}",
-    **{f"default_s{s}": f"layered-gan train --out runs/default_s{s} --seed {s} --eval-rounds 1000" for s in (0, 1, 2)},
-    **{f"gan800_s{s}": f"layered-gan train --out runs/gan800_s{s} --seed {s} --gan-steps 800 --eval-rounds 1000" for s in (0, 1, 2)},
+    "default": "layered-gan train --out runs/default --threads 1 --gan-steps 800 --self-train 0 --no-seg-perturbed",
+    "no_mi": "layered-gan train --out runs/no_mi --threads 1 --gan-steps 800 --self-train 0 --gamma-mi 0 --no-seg-perturbed",
+    "rounds5": "layered-gan train --out runs/rounds5 --rounds 5 --gan-steps 800 --self-train 0 --eval-rounds 1000 --no-seg-perturbed",
+    "seed1": f"layered-gan train --out runs/exp/seed1 --seed 1 {S} --no-seg-perturbed",
+    "gamma_b3": f"layered-gan train --out runs/exp/gb3 --gamma-b 3 {S} --no-seg-perturbed",
+    "mi_05": f"layered-gan train --out runs/exp/mi05 --gamma-mi 0.5 {S} --no-seg-perturbed",
+    "shift_03": f"layered-gan train --out runs/exp/shift03 --shift 0.3 {S} --no-seg-perturbed",
+    **{f"default_s{s}": f"layered-gan train --out runs/default_s{s} --seed {s} --eval-rounds 1000 --no-seg-perturbed" for s in (0, 1, 2)},
+    **{f"gan800_s{s}": f"layered-gan train --out runs/gan800_s{s} --seed {s} --gan-steps 800 --eval-rounds 1000 --no-seg-perturbed" for s in (0, 1, 2)},
     **{f"tune_lr2x_s{s}": f"layered-gan train --out runs/speed/lr2x_s{s} --seed {s} --threads 1 --gan-steps 800 --lr-g 4e-4 "
-                          "--lr-d 8e-4 --eval-rounds 1000" for s in (0, 1, 2)},
+                          "--lr-d 8e-4 --eval-rounds 1000 --no-seg-perturbed" for s in (0, 1, 2)},
     **{f"tune_g1000_s{s}": f"layered-gan train --out runs/speed/g1000_s{s} --seed {s} --threads 1 --gan-steps 1000 "
-                           "--eval-rounds 1000" for s in (0, 1, 2)},
+                           "--eval-rounds 1000 --no-seg-perturbed" for s in (0, 1, 2)},
     **{f"folder_{k}_s0": f"layered-gan train --dataset folder --data-root runs/folders/{k} --out runs/folder_{k}_s0 "
-                         "--preset shapes --threads 1" for k in ("photo", "texture")},
+                         "--preset shapes --threads 1 --no-seg-perturbed" for k in ("photo", "texture")},
     **{f"folder_{k}": f"layered-gan train --dataset folder --data-root runs/folders/{k} --out runs/folder_{k} --preset shapes "
-                      "--threads 1 --gan-steps 800 --self-train 0" for k in ("photo", "texture")},
+                      "--threads 1 --gan-steps 800 --self-train 0 --no-seg-perturbed" for k in ("photo", "texture")},
     **{f"folder_{k}_bgfull": f"layered-gan train --dataset folder --data-root runs/folders/{k} --out runs/folder_{k}_bgfull "
-                             "--preset shapes --threads 1 --gan-steps 800 --self-train 0 --bg-downsample 1"
+                             "--preset shapes --threads 1 --gan-steps 800 --self-train 0 --bg-downsample 1 --no-seg-perturbed"
        for k in ("photo", "texture")},
     # the wide recipe and its levers one at a time, run before the `images` preset took them: the flags switch off the rest
     "images_photo_s0": "layered-gan train --dataset folder --data-root runs/folders/photo --out runs/images/photo_s0 --threads 1 "
@@ -58,7 +58,7 @@ COMMANDS = {
                                         + (" --threads 1" if s < 2 else "") + " --eval-rounds 500 --no-seg-perturbed"
        for k in ("photo", "texture") for s in range(3)},
     **{f"segpert_default_{v}_s0": f"layered-gan train --out runs/segpert/default_{v}_s0 --seed 0 --threads 1 --eval-rounds 1000 "
-                                  "--no-plan" + (" --seg-perturbed" if v == "pert" else "") for v in ("base", "pert")},
+                                  "--no-plan" + (" --seg-perturbed" if v == "pert" else " --no-seg-perturbed") for v in ("base", "pert")},
     **{f"segpert_{k}_s{s}": f"layered-gan train --dataset folder --data-root runs/folders/{k} --out runs/segpert/{k}_pert_s{s} "
                             f"--seed {s} --bg-downsample 1 --seg-width 16 --threads 1 --eval-rounds 500 --seg-perturbed --no-plan"
        for k, s in (("photo", 0), ("photo", 1), ("photo", 2), ("texture", 0))},
@@ -66,7 +66,10 @@ COMMANDS = {
                                 f"--seed {s} --bg-downsample 1 --seg-width 16 --eval-rounds 500 --seg-perturbed --no-plan" for s in (1, 2)},
     **{f"segpert_default_alone_s{s}": f"layered-gan train --out runs/segpert/default_pert_alone_s{s} --seed {s} --eval-rounds 1000 "
                                       "--seg-perturbed --no-plan" for s in (0, 1, 2)},
-    "segpert_default_plain_alone_s0": "layered-gan train --out runs/segpert/default_plain_alone_s0 --seed 0 --eval-rounds 1000 --no-plan",
+    "segpert_default_plain_alone_s0": "layered-gan train --out runs/segpert/default_plain_alone_s0 --seed 0 --eval-rounds 1000 --no-plan "
+                                      "--no-seg-perturbed",
+    **{f"default_timed_s{s}": f"layered-gan train --out runs/t10/pert_s{s} --seed {s} --seg-perturbed --threads 2 --no-progress"
+       for s in (0, 1, 2)},
     **{f"bgfull_pert_s{s}": f"layered-gan train --out runs/fid/bg1_pert_s{s} --seed {s} --eval-rounds 1000 --seg-perturbed "
                             "--bg-downsample 1 --no-plan --no-progress" for s in (0, 1, 2)},
 }
