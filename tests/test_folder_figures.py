@@ -92,3 +92,14 @@ def test_readme_quotes_the_longer_second_look():
               f"so it is worth trying on photographs; it is off in every preset. The same U-Net trained on the true masks "
               f"scores {oracle['fg_iou']:.3f} there")
     assert oracle["split"] == "val" and figure in readme, figure
+
+
+def test_readme_quotes_where_photograph_masks_go_wrong():
+    "The README's sentence on the U-Net's errors on photographs (scripts/mask_errors.py, datasets chapter)."
+    readme = " ".join((ROOT / "README.md").read_text().split())
+    err = {k: [json.loads((ROOT / "data/mask_errors" / f"{k}_s{s}.json").read_text()) for s in range(3)]
+           for k in ("photo", "texture")}
+    mean = lambda k, f: statistics.mean(r[f] for r in err[k])
+    figure = (f"it spills onto the background {mean('photo', 'fp_away'):.3f} of the object's pixels (textures "
+              f"{mean('texture', 'fp_away'):.3f}) and misses {mean('photo', 'missed'):.0%} of the images outright")
+    assert figure in readme, figure
