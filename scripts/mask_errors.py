@@ -17,8 +17,7 @@ from pathlib import Path
 import torch
 import torch.nn.functional as F
 
-from layered_gan.runs import has_val_split, load_checkpoint, load_split, predict_masks
-from layered_gan.training import LayeredGANTrainer, config_from_dict
+from layered_gan.runs import has_val_split, load_networks, load_split, predict_masks
 
 
 def grow(m: torch.Tensor, k: int) -> torch.Tensor:
@@ -76,12 +75,10 @@ def main(argv=None) -> int:
     if a.threads: torch.set_num_threads(a.threads)
     path = Path(a.run) / "checkpoint.pt"
     if not path.is_file(): sys.exit(f"{a.run}: no checkpoint.pt (a finished run's folder?)")
-    sd = load_checkpoint(path); cfg = config_from_dict(sd["config"])
-    if not has_val_split(cfg): sys.exit(f"{a.run}: its dataset has no validation split")
-    val = load_split(cfg, "val")
-    tr = LayeredGANTrainer(cfg, val["images"][:cfg.batch_size], "cpu")
-    tr.load_state_dict(sd)
-    pred = (predict_masks(tr.F, val["images"]) > 0.5).float()
+    nets = load_networks(a.run, "cpu")                      # the U-Net of the newest good checkpoint, in eval mode
+    if not has_val_split(nets.cfg): sys.exit(f"{a.run}: its dataset has no validation split")
+    val = load_split(nets.cfg, "val")
+    pred = (predict_masks(nets.F, val["images"]) > 0.5).float()
     res = dict(run=str(a.run), split="val", **mask_errors(pred, val["masks"].float(), a.band),
                command="python scripts/mask_errors.py " + " ".join(argv if argv is not None else sys.argv[1:]))
     print(json.dumps(res))
