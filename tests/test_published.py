@@ -70,6 +70,8 @@ COMMANDS = {
                                       "--no-seg-perturbed",
     **{f"default_timed_s{s}": f"layered-gan train --out runs/t10/pert_s{s} --seed {s} --seg-perturbed --threads 2 --no-progress"
        for s in (0, 1, 2)},
+    **{f"st1000_timed_s{s}": f"layered-gan train --out runs/t10/st1000_s{s} --seed {s} --self-train 1000 --threads 2 --no-progress"
+       for s in (0, 1, 2)},
     **{f"bgfull_pert_s{s}": f"layered-gan train --out runs/fid/bg1_pert_s{s} --seed {s} --eval-rounds 1000 --seg-perturbed "
                             "--bg-downsample 1 --no-plan --no-progress" for s in (0, 1, 2)},
 }
