@@ -85,3 +85,20 @@ def test_readme_quotes_the_shorter_refinement():
     figure = (f"trained the same seeds in {listed(walls)} s in another sitting and scored validation IoU "
               f"{val_short:.3f} on average against {val_default:.3f}, test {listed(tests)}")
     assert figure in text, figure
+
+
+def test_readme_quotes_the_layout_runs():
+    "The README's sentences on the rerun of seed 0 and on `--channels-last` with 1,000 refinement updates (performance chapter)."
+    text = " ".join(_readme().split())
+    m = lambda n: json.loads((ROOT / "data/results" / n / "metrics.json").read_text())
+    rerun, cl, sh = m("default_timed_rerun_s0"), [m(f"st1000_cl_timed_s{s}") for s in range(3)], [m(f"st1000_timed_s{s}") for s in range(3)]
+    assert rerun["fg_iou"] == TIMED[0]["fg_iou"] and rerun["fid"] == TIMED[0]["fid"]     # "bit for bit"
+    ab = json.loads((ROOT / "data/bench/step_ab/channels_last.json").read_text())
+    listed = lambda xs: ", ".join(xs[:-1]) + f" and {xs[-1]}"
+    figures = [f"trained seed 0's networks bit for bit in {rerun['wall_s']:.0f} s instead of {TIMED[0]['wall_s']:.0f} s",
+               f"takes {100 * (1 - ab['run_training_s']['B'] / ab['run_training_s']['A']):.0f}% off a run's training by its step times",
+               "the three seeds trained in " + listed([f"{x['wall_s']:.0f}" for x in cl]) + " s but scored validation IoU "
+               + listed([f"{x['val']['fg_iou']:.3f}" for x in cl])
+               + f" (mean {statistics.mean(x['val']['fg_iou'] for x in cl):.3f}, against {statistics.mean(x['val']['fg_iou'] for x in sh):.3f} in the default layout"]
+    assert min(x["val"]["fg_iou"] for x in cl) < 0.85 and statistics.mean(x["val"]["fg_iou"] for x in cl) < statistics.mean(x["val"]["fg_iou"] for x in sh)
+    for f in figures: assert f in text, f

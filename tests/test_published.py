@@ -72,6 +72,10 @@ COMMANDS = {
        for s in (0, 1, 2)},
     **{f"st1000_timed_s{s}": f"layered-gan train --out runs/t10/st1000_s{s} --seed {s} --self-train 1000 --threads 2 --no-progress"
        for s in (0, 1, 2)},
+    **{f"st1000_cl_timed_s{s}": f"layered-gan train --out runs/t10/clst_s{s} --seed {s} --channels-last --self-train 1000 --threads 2 "
+                                "--no-progress" for s in (0, 1, 2)},
+    "default_timed_rerun_s0": "layered-gan train --out runs/t10/std_s0 --seed 0 --threads 2 --no-progress",
+    "default_timed_rerun2_s0": "layered-gan train --out runs/t10/std2_s0 --seed 0 --threads 2 --no-progress --self-train 1500 --no-channels-last",
     **{f"bgfull_pert_s{s}": f"layered-gan train --out runs/fid/bg1_pert_s{s} --seed {s} --eval-rounds 1000 --seg-perturbed "
                             "--bg-downsample 1 --no-plan --no-progress" for s in (0, 1, 2)},
 }
