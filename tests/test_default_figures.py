@@ -102,3 +102,30 @@ def test_readme_quotes_the_layout_runs():
                + f" (mean {statistics.mean(x['val']['fg_iou'] for x in cl):.3f}, against {statistics.mean(x['val']['fg_iou'] for x in sh):.3f} in the default layout"]
     assert min(x["val"]["fg_iou"] for x in cl) < 0.85 and statistics.mean(x["val"]["fg_iou"] for x in cl) < statistics.mean(x["val"]["fg_iou"] for x in sh)
     for f in figures: assert f in text, f
+
+def test_readme_quotes_the_moving_average():
+    "The README's sentences on `--ema 0.99` (performance chapter): the seeds' validation scores, the rule's outcome, the pairs."
+    text = " ".join(_readme().split())
+    m = lambda n: json.loads((ROOT / "data/results" / n / "metrics.json").read_text())
+    ema = [m(f"ema99_s{s}")["val"] for s in range(3)]
+    base = [x["val"] for x in TIMED]
+    listed = lambda xs: ", ".join(xs[:-1]) + f" and {xs[-1]}"
+    mean = lambda xs, k: statistics.mean(x[k] for x in xs)
+    assert mean(ema, "fid") >= mean(base, "fid")      # "it stays out of the recipe": the first half of the rule fails
+    pairs = json.loads((ROOT / "data/results/ema99_sampler_fid.json").read_text())["rows"]
+    assert all(abs(r["ema_fid"] - x["fid"]) < 0.1 for r, x in zip(pairs, ema))     # the averages the runs sampled from
+    figures = ["validation IoU " + listed([f"{x['fg_iou']:.3f}" for x in ema]) + f" (mean {mean(ema, 'fg_iou'):.3f})",
+               "shapes-FID " + listed([f"{x['fid']:.0f}" for x in ema]) + f" (mean {mean(ema, 'fid'):.0f} against {mean(base, 'fid'):.0f} without it",
+               f"differs from its average by {max(abs(r['ema_fid'] - r['raw_fid']) for r in pairs):.0f} points at most"]
+    for f in figures: assert f in text, f
+
+def test_readme_quotes_the_16px_background():
+    "The README's sentence on `--bg-downsample 2`: the seeds' validation IoU, the failed seed's shapes-FID."
+    text = " ".join(_readme().split())
+    val = [json.loads((ROOT / "data/results" / f"bg16_s{s}" / "metrics.json").read_text())["val"] for s in range(3)]
+    low = min(val, key=lambda x: x["fg_iou"])
+    assert low["fg_iou"] < 0.1 and low["fid"] == min(x["fid"] for x in val)
+    f = (f"scored validation IoU {val[0]['fg_iou']:.3f}, {val[1]['fg_iou']:.3f} and {val[2]['fg_iou']:.3f} on the same seeds "
+         f"(`data/results/bg16_s*`): seed 2's background generator drew the objects itself, leaving the masks empty "
+         f"(validation shapes-FID {low['fid']:.0f}")
+    assert f in text, f

@@ -78,6 +78,8 @@ COMMANDS = {
     "default_timed_rerun2_s0": "layered-gan train --out runs/t10/std2_s0 --seed 0 --threads 2 --no-progress --self-train 1500 --no-channels-last",
     **{f"bgfull_pert_s{s}": f"layered-gan train --out runs/fid/bg1_pert_s{s} --seed {s} --eval-rounds 1000 --seg-perturbed "
                             "--bg-downsample 1 --no-plan --no-progress" for s in (0, 1, 2)},
+    **{f"bg16_s{s}": f"layered-gan train --out runs/fid/bg2_s{s} --seed {s} --bg-downsample 2 --threads 2 --no-progress" for s in (0, 1, 2)},
+    **{f"ema99_s{s}": f"layered-gan train --out runs/ema/ema99_s{s} --seed {s} --ema 0.99 --threads 2 --no-progress" for s in (0, 1, 2)},
 }
 
 def expand_bash(block:str) -> list[str]:
