@@ -13,7 +13,7 @@ from pathlib import Path
 
 import torch
 
-from layered_gan.runs import RunDirError, evaluate_networks, latest_checkpoint, load_split, networks_from_state
+from layered_gan.runs import CheckpointError, RunDirError, evaluate_networks, latest_checkpoint, load_split, networks_from_state
 
 
 def sampler_fid(run:str, split:str="val", n_fid:int=1000) -> dict:
@@ -41,7 +41,7 @@ def main(argv=None) -> int:
         if a.threads < 1: ap.error("--threads must be positive")
         torch.set_num_threads(a.threads)
     try: rows = [sampler_fid(r, a.split, a.n_fid) for r in a.runs]
-    except (ValueError, FileNotFoundError) as e:
+    except (ValueError, FileNotFoundError, CheckpointError) as e:
         print(f"error: {e}", file=sys.stderr); return 2
     for r in rows: print(f"{r['run']}: {r['metric']} on {r['split']}: moving average {r['ema_fid']:.1f}, "
                          f"generator {r['raw_fid']:.1f}")

@@ -41,3 +41,6 @@ def test_a_run_without_an_average_is_refused(tmp_path, capsys):
     assert "plain: the run kept no moving average" in capsys.readouterr().err
     assert sf.main([str(tmp_path / "nothing")]) == 2
     assert "nothing: no such run folder" in capsys.readouterr().err
+    (tmp_path / "empty").mkdir()                                # a folder that holds no run
+    assert sf.main([str(tmp_path / "empty")]) == 2
+    assert "empty: no checkpoint" in capsys.readouterr().err
