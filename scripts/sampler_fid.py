@@ -22,7 +22,7 @@ def sampler_fid(run:str, split:str="val", n_fid:int=1000) -> dict:
     sd, _ = latest_checkpoint(run)
     if sd.get("G_ema") is None: raise ValueError(f"{run}: the run kept no moving average (trained with ema 0)")
     nets = {"ema": networks_from_state(sd, "cpu"), "raw": networks_from_state({**sd, "G_ema": None}, "cpu")}
-    data = load_split(nets["ema"].cfg, split)                         # the real images' statistics are shared
+    data = {**load_split(nets["ema"].cfg, split), "masks": None, "labels": None}   # images only: no U-Net or NMI scores
     scores = {k: evaluate_networks(n, data, n_fid=n_fid) for k, n in nets.items()}
     return dict(run=str(run), split=split, decay=nets["ema"].cfg.ema, metric=scores["ema"]["fid_metric"],
                 ema_fid=scores["ema"]["fid"], raw_fid=scores["raw"]["fid"])
