@@ -62,6 +62,8 @@ COMMANDS = {
     **{f"segpert_{k}_s{s}": f"layered-gan train --dataset folder --data-root runs/folders/{k} --out runs/segpert/{k}_pert_s{s} "
                             f"--seed {s} --bg-downsample 1 --seg-width 16 --threads 1 --eval-rounds 500 --seg-perturbed --no-plan"
        for k, s in (("photo", 0), ("photo", 1), ("photo", 2), ("texture", 0))},
+    **{f"photo11_s{s}": f"layered-gan train --dataset folder --data-root runs/folders/photo11 --out runs/photo11/photo11_s{s} "
+                         f"--seed {s} --eval-rounds 500 --threads 2 --no-progress" for s in range(3)},   # datasets chapter
     **{f"segpert_texture_s{s}": f"layered-gan train --dataset folder --data-root runs/folders/texture --out runs/segpert/texture_pert_s{s} "
                                 f"--seed {s} --bg-downsample 1 --seg-width 16 --eval-rounds 500 --seg-perturbed --no-plan" for s in (1, 2)},
     **{f"segpert_default_alone_s{s}": f"layered-gan train --out runs/segpert/default_pert_alone_s{s} --seed {s} --eval-rounds 1000 "
