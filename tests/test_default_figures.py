@@ -129,3 +129,19 @@ def test_readme_quotes_the_16px_background():
          f"(`data/results/bg16_s*`): seed 2's background generator drew the objects itself, leaving the masks empty "
          f"(validation shapes-FID {low['fid']:.0f}")
     assert f in text, f
+
+
+def test_readme_quotes_the_doubled_background_loss():
+    "The README's sentence on `--bg-downsample 1 --gamma-bg 4` (performance chapter): validation and test figures, the rule."
+    text = " ".join(_readme().split())
+    m = [json.loads((ROOT / "data/results" / f"bgfull_bg4_s{s}" / "metrics.json").read_text()) for s in range(3)]
+    base = [x["val"] for x in TIMED]
+    ref = json.loads((ROOT / "data/results/fid_reference.json").read_text())["rows"]["backgrounds alone"]
+    assert min(x["val"]["fg_iou"] for x in m) < 0.85          # "it stays out": an IoU below the rule's floor
+    f0 = lambda xs: f"{xs[0]:.0f}, {xs[1]:.0f} and {xs[2]:.0f}"
+    figures = [f"validation shapes-FID {f0([x['val']['fid'] for x in m])} (mean {statistics.mean(x['val']['fid'] for x in m):.0f} "
+               f"against {statistics.mean(x['fid'] for x in base):.0f}) but validation IoU "
+               + ", ".join(f"{x['val']['fg_iou']:.3f}" for x in m[:2]) + f" and {m[2]['val']['fg_iou']:.3f}",
+               f"shapes-FID {f0([x['fid'] for x in m])}, {sum(x['fid'] < ref for x in m)} of 3 below {ref:.0f}, in "
+               f"{min(x['wall_s'] for x in m):.0f}-{max(x['wall_s'] for x in m):.0f} s"]
+    for f in figures: assert f in text, f
