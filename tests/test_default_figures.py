@@ -145,3 +145,19 @@ def test_readme_quotes_the_doubled_background_loss():
                f"shapes-FID {f0([x['fid'] for x in m])}, {sum(x['fid'] < ref for x in m)} of 3 below {ref:.0f}, in "
                f"{min(x['wall_s'] for x in m):.0f}-{max(x['wall_s'] for x in m):.0f} s"]
     for f in figures: assert f in text, f
+
+
+def test_readme_quotes_six_seeds_of_the_default():
+    "The README's sentences on seeds 3-5 of the default (performance chapter, 'Three more seeds'): every figure from the files."
+    text = " ".join(_readme().split())
+    six = [json.loads((ROOT / "data/results" / f"default_timed_s{s}" / "metrics.json").read_text()) for s in range(6)]
+    ref = json.loads((ROOT / "data/results/fid_reference.json").read_text())["rows"]["backgrounds alone"]
+    iou, fid = [m["fg_iou"] for m in six], [m["fid"] for m in six]
+    f3 = lambda xs: f"{xs[0]:.3f}, {xs[1]:.3f} and {xs[2]:.3f}"
+    figures = [f"took {six[3]['wall_s']:.0f}, {six[4]['wall_s']:.0f} and {six[5]['wall_s']:.0f} s and scored {f3(iou[3:])}: over six "
+               f"seeds test IoU {statistics.mean(iou):.3f} ± {statistics.stdev(iou):.3f}, {sum(v >= 0.85 for v in iou)} of 6 at 0.85 "
+               f"or above, {sum(m['wall_s'] <= 600 for m in six)} of 6 within ten minutes",
+               f"seed 4's GAN separates the object poorly (test IoU {iou[4]:.3f}) and seed 5 stays below 0.85 ({iou[5]:.3f})",
+               f"shapes-FID {statistics.mean(fid):.0f} ± {statistics.stdev(fid):.0f}, {sum(v < ref for v in fid)} of 6 below {ref:.0f}"]
+    assert iou[5] < 0.85 and iou[4] == min(iou)
+    for f in figures: assert f in text, f

@@ -71,7 +71,7 @@ COMMANDS = {
     "segpert_default_plain_alone_s0": "layered-gan train --out runs/segpert/default_plain_alone_s0 --seed 0 --eval-rounds 1000 --no-plan "
                                       "--no-seg-perturbed",
     **{f"default_timed_s{s}": f"layered-gan train --out runs/t10/pert_s{s} --seed {s} --seg-perturbed --threads 2 --no-progress"
-       for s in (0, 1, 2)},
+       for s in range(6)},
     **{f"st1000_timed_s{s}": f"layered-gan train --out runs/t10/st1000_s{s} --seed {s} --self-train 1000 --threads 2 --no-progress"
        for s in (0, 1, 2)},
     **{f"st1000_cl_timed_s{s}": f"layered-gan train --out runs/t10/clst_s{s} --seed {s} --channels-last --self-train 1000 --threads 2 "
