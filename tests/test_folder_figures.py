@@ -114,3 +114,13 @@ def test_readme_quotes_the_eleven_photographs():
     figure = (f"raise the mean validation IoU from {statistics.mean(v3):.3f} to {statistics.mean(v11):.3f} over three seeds "
               f"({', '.join(f'{v:.3f}' for v in v11)}), but the spills do not shrink ({spill:.3f} of the object's pixels)")
     assert figure in readme, figure
+
+def test_readme_quotes_the_photographs_without_the_background_loss():
+    "The README's sentence on --gamma-bg 0 over eleven photographs (datasets chapter, 'Without the background loss')."
+    readme = " ".join((ROOT / "README.md").read_text().split())
+    v0, v11 = _scores([f"photo11_bg0_s{s}" for s in range(3)], "val"), _scores([f"photo11_s{s}" for s in range(3)], "val")
+    lose = sum(a < b for a, b in zip(v0, v11))
+    words = {1: "one", 2: "two", 3: "three"}
+    figure = (f"mean validation IoU is {statistics.mean(v0):.3f} over the same seeds ({', '.join(f'{v:.3f}' for v in v0)}), "
+              f"but {words.get(lose, lose)} of the three seeds score below their own run with the loss")
+    assert lose >= 2 and figure in readme, figure

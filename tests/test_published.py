@@ -64,6 +64,10 @@ COMMANDS = {
        for k, s in (("photo", 0), ("photo", 1), ("photo", 2), ("texture", 0))},
     **{f"photo11_s{s}": f"layered-gan train --dataset folder --data-root runs/folders/photo11 --out runs/photo11/photo11_s{s} "
                          f"--seed {s} --eval-rounds 500 --threads 2 --no-progress" for s in range(3)},   # datasets chapter
+    **{f"photo11_bg0_s{s}": f"layered-gan train --dataset folder --data-root runs/folders/photo11 --out runs/photo11/bg0_s{s} "
+                            f"--seed {s} --gamma-bg 0 --eval-rounds 500 --threads 2 --no-progress" for s in range(3)},   # datasets chapter
+    "texture_bg0_s1": "layered-gan train --dataset folder --data-root runs/folders/texture --out runs/texture/bg0_s1 --seed 1 "
+                      "--gamma-bg 0 --eval-rounds 500 --threads 2 --no-progress",
     **{f"segpert_texture_s{s}": f"layered-gan train --dataset folder --data-root runs/folders/texture --out runs/segpert/texture_pert_s{s} "
                                 f"--seed {s} --bg-downsample 1 --seg-width 16 --eval-rounds 500 --seg-perturbed --no-plan" for s in (1, 2)},
     **{f"segpert_default_alone_s{s}": f"layered-gan train --out runs/segpert/default_pert_alone_s{s} --seed {s} --eval-rounds 1000 "
