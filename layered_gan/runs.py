@@ -497,11 +497,11 @@ def estimate_run(cfg:TrainConfig, device:str|None=None,
             t0 = time.perf_counter(); step(); sync(); times.append(time.perf_counter() - t0)
         return statistics.median(times)
     gan1, seg = per_step(tr.gan_step), per_step(tr.seg_step) if cfg.seg_steps else 0.0
-    gan2 = gan1
-    if cfg.rounds > 1 and cfg.gamma_bg > 0:   # from round 2 on, L_bg puts the frozen U-Net into every generator update
-        tr.round, tr.f_ready = 1, True
+    gan2, with_bg = gan1, max(0, cfg.rounds - cfg.bg_from_round + 1) if cfg.gamma_bg > 0 else 0
+    if with_bg:   # from round `bg_from_round` (2) on, L_bg puts the frozen U-Net into every generator update
+        tr.round, tr.f_ready = cfg.bg_from_round - 1, True
         gan2 = per_step(tr.gan_step)
-    gan = (gan1 + (cfg.rounds - 1) * gan2) / cfg.rounds                 # a GAN step, on average over the rounds
+    gan = ((cfg.rounds - with_bg) * gan1 + with_bg * gan2) / cfg.rounds  # a GAN step, on average over the rounds
     # an update of `self_train` (real images, a frozen copy's masks) costs about what a synthetic U-Net update does
     train_s = cfg.rounds * (cfg.gan_steps * gan + cfg.seg_steps * seg) + cfg.self_train * seg
     eval_s = 0.0

@@ -74,13 +74,13 @@ class TrainConfig:
     self_train_every:int=250      # that frozen copy (the teacher) is renewed every this many updates
     self_train_flip:bool=False    # the teacher reads each image and its mirror image; its mask: the mean of the two logits
     seg_perturbed:bool=False      # the U-Net learns from the perturbed composites D judges, with T(pi), not the plain ones
+    bg_from_round:int=2           # the first round with L_bg (Algorithm 1: 2; later, a U-Net trained longer reads x_b)
 
-    @property
-    def resolution(self) -> int: return self.model.resolution
+    resolution = property(lambda self: self.model.resolution, doc="The working resolution R (the model's).")
     def validate(self):
         "Raise ValueError naming the first bad field."
-        for k in ("batch_size", "rounds", "self_train_every"):
-            if getattr(self, k) < 1: raise ValueError(f"{k} must be positive, got {getattr(self, k)}")
+        for k, lo in (("batch_size", 1), ("rounds", 1), ("self_train_every", 1), ("bg_from_round", 2)):  # round 1: no U-Net
+            if getattr(self, k) < lo: raise ValueError(f"{k} must be at least {lo}, got {getattr(self, k)}")
         for k in ("gan_steps", "seg_steps", "self_train"):  # 0 is allowed: a round of U-Net steps only, or of GAN steps only
             if getattr(self, k) < 0: raise ValueError(f"{k} must be non-negative, got {getattr(self, k)}")
         for k in ("gamma_mi", "gamma_b", "gamma_bg", "gamma_size", "gamma_border", "lr_g", "lr_d", "lr_seg"):
@@ -381,8 +381,8 @@ class TrainerState:
 
     @property
     def gamma_bg(self) -> float:
-        "L_bg's weight now: 0 in round 1 (Algorithm 1) and until F has been trained."
-        return self.cfg.gamma_bg if (self.round > 0 and self.f_ready) else 0.0
+        "L_bg's weight now: 0 in round 1 (Algorithm 1; before round `bg_from_round`) and until F has been trained."
+        return self.cfg.gamma_bg if (self.round + 1 >= self.cfg.bg_from_round and self.f_ready) else 0.0
 
     @property
     def seg_phase_steps(self) -> int:
