@@ -143,7 +143,7 @@ def test_readme_quotes_the_photographs_without_the_background_loss_refined_longe
         t = {r["stage"]: r["wall_s"] for r in m["per_round"] if r["round"] == 3}
         return (m["wall_s"] + 500 * (t["end"] - t["before self_train"]) / 1500) / 60
     est = [minutes(f"photo11_bg0_s{s}") for s in range(3)]
-    assert round(statistics.mean(est)) == 26 and max(est) < 30 and "about 26 minutes a run" in readme
+    assert round(statistics.mean(est)) == 26 and max(est) < 30 and "about 26 minutes a run, from the runs' own pace" in readme
 
 
 def test_readme_quotes_the_photographs_with_the_background_loss_from_round_3():
