@@ -30,9 +30,9 @@ from .losses import (hinge_d_loss, hinge_g_loss, mi_loss, binarization_loss, bac
 # %% auto #0
 __all__ = ['SHAPES_CPU', 'BEYOND_PAPER', 'IMAGES_CPU', 'SHAPES_PAPER', 'TRAIN_PRESETS', 'TrainConfig', 'beyond_paper',
            'train_config', 'override', 'apply_settings', 'config_to_dict', 'config_from_dict', 'augment_real',
-           'color_jitter', 'border_frame', 'border_loss', 'shift_images', 'hard_mask', 'Recipe', 'RealBatches',
-           'TrainerState', 'GANStep', 'UNetSteps', 'LayeredGANTrainer', 'CollapseWarning', 'Monitor', 'run_rounds',
-           'predict_masks', 'sample_grid', 'LiveView', 'plot_losses']
+           'color_jitter', 'border_frame', 'border_loss', 'shift_images', 'hard_mask', 'leak_loss', 'Recipe',
+           'RealBatches', 'TrainerState', 'GANStep', 'UNetSteps', 'LayeredGANTrainer', 'CollapseWarning', 'Monitor',
+           'run_rounds', 'predict_masks', 'sample_grid', 'LiveView', 'plot_losses']
 
 # %% ../nbs/05_training.ipynb #847cf616
 @dataclass
@@ -75,7 +75,7 @@ class TrainConfig:
     self_train_flip:bool=False    # the teacher reads each image and its mirror image; its mask: the mean of the two logits
     seg_perturbed:bool=False      # the U-Net learns from the perturbed composites D judges, with T(pi), not the plain ones
     bg_from_round:int=2           # the first round with L_bg (Algorithm 1: 2; later, a U-Net trained longer reads x_b)
-
+    gamma_leak:float=0.0          # weight of ILSGAN's anti-leakage term: each layer, where hidden, pushed off the other (L1)
     resolution = property(lambda self: self.model.resolution, doc="The working resolution R (the model's).")
     def validate(self):
         "Raise ValueError naming the first bad field."
@@ -83,7 +83,7 @@ class TrainConfig:
             if getattr(self, k) < lo: raise ValueError(f"{k} must be at least {lo}, got {getattr(self, k)}")
         for k in ("gan_steps", "seg_steps", "self_train"):  # 0 is allowed: a round of U-Net steps only, or of GAN steps only
             if getattr(self, k) < 0: raise ValueError(f"{k} must be non-negative, got {getattr(self, k)}")
-        for k in ("gamma_mi", "gamma_b", "gamma_bg", "gamma_size", "gamma_border", "lr_g", "lr_d", "lr_seg"):
+        for k in ("gamma_mi", "gamma_b", "gamma_bg", "gamma_size", "gamma_border", "gamma_leak", "lr_g", "lr_d", "lr_seg"):
             v = getattr(self, k)
             if not (v >= 0 and math.isfinite(v)): raise ValueError(f"{k} must be a finite non-negative number, got {v}")
         if not 0 <= self.ema < 1: raise ValueError(f"ema must be in [0, 1), got {self.ema}")
@@ -107,7 +107,7 @@ SHAPES_CPU = TrainConfig(
 # every option beyond the paper, at the value that switches it off (the paper's method)
 BEYOND_PAPER = {"gamma_border": 0.0, "model.bg_downsample": 1, "bg_shift": 0.0, "epi_hard": False, "seg_hue": 0.05,
                 "seg_filter": False, "model.mask_bias_init": 0.0, "self_train": 0, "self_train_flip": False,
-                "seg_perturbed": False, "bg_from_round": 2}
+                "seg_perturbed": False, "bg_from_round": 2, "gamma_leak": 0.0}
 
 def beyond_paper(cfg:TrainConfig) -> dict:
     "The options beyond the paper that `cfg` switches on, with their values ({} for the paper's method)."
@@ -289,6 +289,13 @@ def hard_mask(pi:Tensor) -> Tensor:
     "pi > 0.5 in the forward pass, the identity's gradient in the backward pass (option `epi_hard`)."
     return (pi > 0.5).to(pi.dtype) + pi - pi.detach()
 
+def leak_loss(xb:Tensor, xf:Tensor, pi:Tensor) -> Tensor:
+    "Minus the L1 distance of x_b from x_f under the mask and of x_f from x_b outside it (option `gamma_leak`)."
+    m = pi.detach()                                       # the mask and each side's other layer are held fixed
+    return -((xb - xf.detach()).abs() * m + (xf - xb.detach()).abs() * (1 - m)).mean()
+
+
+# %% ../nbs/05_training.ipynb #c0fb8120
 class Recipe:
     "The options beyond the paper as hooks of the GAN and U-Net steps; with every option off each hook is the identity."
     def __init__(self, cfg:TrainConfig, device=None):
@@ -303,9 +310,11 @@ class Recipe:
         if not self.cfg.epi_hard: return pi
         return hard_mask(pi) if straight_through else (pi > 0.5).to(pi.dtype)
 
-    def g_terms(self, pi:Tensor) -> dict[str, tuple[float, Tensor]]:
-        "Extra generator losses with their weights (`gamma_border`)."
-        return {"border_loss": (self.cfg.gamma_border, border_loss(pi, self.frame))} if self.cfg.gamma_border > 0 else {}
+    def g_terms(self, pi:Tensor, xb:Tensor|None=None, xf:Tensor|None=None) -> dict[str, tuple[float, Tensor]]:
+        "Extra generator losses with their weights (`gamma_border`; `gamma_leak`, which needs the layers)."
+        t = {"border_loss": (self.cfg.gamma_border, border_loss(pi, self.frame))} if self.cfg.gamma_border > 0 else {}
+        if self.cfg.gamma_leak > 0: t["leak"] = (self.cfg.gamma_leak, leak_loss(xb, xf, pi))
+        return t
 
     def seg_composite(self, xb:Tensor, xf:Tensor, pi:Tensor, generator:torch.Generator) -> tuple[Tensor, Tensor]:
         "The U-Net's pair from the layers: (compose(xb, xf, pi), pi), or with `seg_perturbed` the composite D sees and T(pi)."
@@ -431,7 +440,7 @@ class GANStep(TrainerState):
             terms = dict(g_adv=(1.0, hinge_g_loss(adv)), g_mi=(cfg.gamma_mi, mi.total), bin=(cfg.gamma_b, binarization_loss(pi)))
             if self.gamma_bg > 0: terms["bg"] = (self.gamma_bg, background_loss(self.F.eval(), xb))     # Eq. 8
             if cfg.gamma_size > 0: terms["size"] = (cfg.gamma_size, mask_size_loss(pi, cfg.min_mask))  # baseline
-            terms.update(rec.g_terms(pi))                                            # beyond the paper
+            terms.update(rec.g_terms(pi, xb, xf))                                          # beyond the paper
             loss_g = sum(w * l for w, l in terms.values())                           # Eq. 6, generator side
             self.opt_g.zero_grad(set_to_none=True)
             loss_g.backward()
