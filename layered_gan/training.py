@@ -73,6 +73,7 @@ class TrainConfig:
     self_train:int=0              # U-Net updates on the real images after the last round, against a frozen copy's masks
     self_train_every:int=250      # that frozen copy (the teacher) is renewed every this many updates
     self_train_flip:bool=False    # the teacher reads each image and its mirror image; its mask: the mean of the two logits
+    self_train_conf:float=0.0     # only pixels where the teacher's confidence |2p - 1| is at least this count (0: all)
     seg_perturbed:bool=False      # the U-Net learns from the perturbed composites D judges, with T(pi), not the plain ones
     bg_from_round:int=2           # the first round with L_bg (Algorithm 1: 2; later, a U-Net trained longer reads x_b)
     gamma_leak:float=0.0          # weight of ILSGAN's anti-leakage term: each layer, where hidden, pushed off the other (L1)
@@ -88,9 +89,8 @@ class TrainConfig:
             if not (v >= 0 and math.isfinite(v)): raise ValueError(f"{k} must be a finite non-negative number, got {v}")
         if not 0 <= self.ema < 1: raise ValueError(f"ema must be in [0, 1), got {self.ema}")
         if not 0 < self.border_width < 0.5: raise ValueError(f"border_width must be in (0, 0.5), got {self.border_width}")
-        if not 0 <= self.min_mask <= 1: raise ValueError(f"min_mask must be in [0, 1], got {self.min_mask}")
-        for k in ("bg_shift", "seg_hue"):
-            if not 0 <= getattr(self, k) <= 0.5: raise ValueError(f"{k} must be in [0, 0.5], got {getattr(self, k)}")
+        for k, hi in (("min_mask", 1), ("bg_shift", 0.5), ("seg_hue", 0.5), ("self_train_conf", 1)):
+            if not 0 <= getattr(self, k) <= hi: raise ValueError(f"{k} must be in [0, {hi}], got {getattr(self, k)}")
         if self.self_train and not self.seg_steps: raise ValueError("self_train refines a trained U-Net: it needs seg_steps > 0")
         if self.n_train is not None and self.n_train < 1: raise ValueError(f"n_train must be positive, got {self.n_train}")
         return self
@@ -107,7 +107,8 @@ SHAPES_CPU = TrainConfig(
 # every option beyond the paper, at the value that switches it off (the paper's method)
 BEYOND_PAPER = {"gamma_border": 0.0, "model.bg_downsample": 1, "bg_shift": 0.0, "epi_hard": False, "seg_hue": 0.05,
                 "seg_filter": False, "model.mask_bias_init": 0.0, "self_train": 0, "self_train_flip": False,
-                "seg_perturbed": False, "bg_from_round": 2, "gamma_leak": 0.0}
+                "seg_perturbed": False, "bg_from_round": 2, "gamma_leak": 0.0,
+                "self_train_conf": 0.0}
 
 def beyond_paper(cfg:TrainConfig) -> dict:
     "The options beyond the paper that `cfg` switches on, with their values ({} for the paper's method)."
@@ -504,10 +505,14 @@ class UNetSteps(GANStep):
             self.teacher = copy.deepcopy(self.F).eval().requires_grad_(False)
         x = self.real.next(self.device)                        # flipped and cropped real images
         with self.autocast():
-            with torch.no_grad(): target = (self.teacher_logits(x) > 0).float()   # probability > 0.5
+            with torch.no_grad(): t_logits = self.teacher_logits(x); target = (t_logits > 0).float()   # probability > 0.5
             if self.cfg.seg_color_aug: x = color_jitter(x, self.g_seg, hue=self.cfg.seg_hue)
             self.F.train()
-            loss = F.binary_cross_entropy_with_logits(self.F_par(x).float(), target)
+            if not self.cfg.self_train_conf: loss = F.binary_cross_entropy_with_logits(self.F_par(x).float(), target)
+            else:   # `self_train_conf`: only the pixels the teacher is sure of
+                keep = ((torch.sigmoid(t_logits) * 2 - 1).abs() >= self.cfg.self_train_conf).float()
+                bce = F.binary_cross_entropy_with_logits(self.F_par(x).float(), target, reduction="none")
+                loss = (bce * keep).sum() / keep.sum().clamp(min=1)
         self._update_f(loss)
         return dict(self_train=loss.item())
 
