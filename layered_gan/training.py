@@ -30,9 +30,9 @@ from .losses import (hinge_d_loss, hinge_g_loss, mi_loss, binarization_loss, bac
 # %% auto #0
 __all__ = ['SHAPES_CPU', 'BEYOND_PAPER', 'IMAGES_CPU', 'SHAPES_PAPER', 'TRAIN_PRESETS', 'TrainConfig', 'beyond_paper',
            'train_config', 'override', 'apply_settings', 'config_to_dict', 'config_from_dict', 'augment_real',
-           'color_jitter', 'border_frame', 'border_loss', 'shift_images', 'hard_mask', 'leak_loss', 'Recipe',
-           'RealBatches', 'TrainerState', 'GANStep', 'UNetSteps', 'LayeredGANTrainer', 'CollapseWarning', 'Monitor',
-           'run_rounds', 'predict_masks', 'sample_grid', 'LiveView', 'plot_losses']
+           'color_jitter', 'border_frame', 'border_loss', 'shift_images', 'hard_mask', 'plausible_masks', 'leak_loss',
+           'Recipe', 'RealBatches', 'TrainerState', 'GANStep', 'UNetSteps', 'LayeredGANTrainer', 'CollapseWarning',
+           'Monitor', 'run_rounds', 'predict_masks', 'sample_grid', 'LiveView', 'plot_losses']
 
 # %% ../nbs/05_training.ipynb #847cf616
 @dataclass
@@ -74,16 +74,16 @@ class TrainConfig:
     self_train_every:int=250      # that frozen copy (the teacher) is renewed every this many updates
     self_train_flip:bool=False    # the teacher reads each image and its mirror image; its mask: the mean of the two logits
     self_train_conf:float=0.0     # only pixels where the teacher's confidence |2p - 1| is at least this count (0: all)
+    self_train_filter:bool=False  # only images whose teacher mask passes seg_filter's test (coverage, border) count
     seg_perturbed:bool=False      # the U-Net learns from the perturbed composites D judges, with T(pi), not the plain ones
     bg_from_round:int=2           # the first round with L_bg (Algorithm 1: 2; later, a U-Net trained longer reads x_b)
     gamma_leak:float=0.0          # weight of ILSGAN's anti-leakage term: each layer, where hidden, pushed off the other (L1)
     resolution = property(lambda self: self.model.resolution, doc="The working resolution R (the model's).")
     def validate(self):
         "Raise ValueError naming the first bad field."
-        for k, lo in (("batch_size", 1), ("rounds", 1), ("self_train_every", 1), ("bg_from_round", 2)):  # round 1: no U-Net
+        for k, lo in (("batch_size", 1), ("rounds", 1), ("self_train_every", 1), ("bg_from_round", 2),  # round 1: no U-Net
+                      ("gan_steps", 0), ("seg_steps", 0), ("self_train", 0)):  # 0: a round of U-Net or of GAN steps only
             if getattr(self, k) < lo: raise ValueError(f"{k} must be at least {lo}, got {getattr(self, k)}")
-        for k in ("gan_steps", "seg_steps", "self_train"):  # 0 is allowed: a round of U-Net steps only, or of GAN steps only
-            if getattr(self, k) < 0: raise ValueError(f"{k} must be non-negative, got {getattr(self, k)}")
         for k in ("gamma_mi", "gamma_b", "gamma_bg", "gamma_size", "gamma_border", "gamma_leak", "lr_g", "lr_d", "lr_seg"):
             v = getattr(self, k)
             if not (v >= 0 and math.isfinite(v)): raise ValueError(f"{k} must be a finite non-negative number, got {v}")
@@ -108,7 +108,7 @@ SHAPES_CPU = TrainConfig(
 BEYOND_PAPER = {"gamma_border": 0.0, "model.bg_downsample": 1, "bg_shift": 0.0, "epi_hard": False, "seg_hue": 0.05,
                 "seg_filter": False, "model.mask_bias_init": 0.0, "self_train": 0, "self_train_flip": False,
                 "seg_perturbed": False, "bg_from_round": 2, "gamma_leak": 0.0,
-                "self_train_conf": 0.0}
+                "self_train_conf": 0.0, "self_train_filter": False}
 
 def beyond_paper(cfg:TrainConfig) -> dict:
     "The options beyond the paper that `cfg` switches on, with their values ({} for the paper's method)."
@@ -290,6 +290,11 @@ def hard_mask(pi:Tensor) -> Tensor:
     "pi > 0.5 in the forward pass, the identity's gradient in the backward pass (option `epi_hard`)."
     return (pi > 0.5).to(pi.dtype) + pi - pi.detach()
 
+def plausible_masks(pi:Tensor) -> Tensor:
+    "(B,) True where a mask is neither empty nor covering most of the image nor touching the border (`seg_filter`)."
+    cov, bor = pi.mean((1, 2, 3)), mask_border_coverage(pi)
+    return (cov > 0.05) & (cov < 0.6) & (bor < 0.1)
+
 def leak_loss(xb:Tensor, xf:Tensor, pi:Tensor) -> Tensor:
     "Minus the L1 distance of x_b from x_f under the mask and of x_f from x_b outside it (option `gamma_leak`)."
     m = pi.detach()                                       # the mask and each side's other layer are held fixed
@@ -329,8 +334,7 @@ class Recipe:
         "n synthetic pairs for the U-Net from `draw(k)` (`seg_filter`: drop empty, huge and border-touching masks)."
         if not self.cfg.seg_filter: return draw(n)
         x, pi = draw(2 * n)
-        cov, bor = pi.mean((1, 2, 3)), mask_border_coverage(pi)
-        ok = (cov > 0.05) & (cov < 0.6) & (bor < 0.1)
+        ok = plausible_masks(pi)
         return (x[ok][:n], pi[ok][:n]) if ok.sum() >= n // 4 else (x[:n], pi[:n])
 
 
@@ -508,9 +512,12 @@ class UNetSteps(GANStep):
             with torch.no_grad(): t_logits = self.teacher_logits(x); target = (t_logits > 0).float()   # probability > 0.5
             if self.cfg.seg_color_aug: x = color_jitter(x, self.g_seg, hue=self.cfg.seg_hue)
             self.F.train()
-            if not self.cfg.self_train_conf: loss = F.binary_cross_entropy_with_logits(self.F_par(x).float(), target)
-            else:   # `self_train_conf`: only the pixels the teacher is sure of
-                keep = ((torch.sigmoid(t_logits) * 2 - 1).abs() >= self.cfg.self_train_conf).float()
+            cfg = self.cfg
+            if not (cfg.self_train_conf or cfg.self_train_filter):
+                loss = F.binary_cross_entropy_with_logits(self.F_par(x).float(), target)
+            else:   # `self_train_conf`: only the pixels the teacher is sure of; `self_train_filter`: plausible masks only
+                keep = ((torch.sigmoid(t_logits) * 2 - 1).abs() >= cfg.self_train_conf).float()
+                if cfg.self_train_filter: keep = keep * plausible_masks(target)[:, None, None, None]
                 bce = F.binary_cross_entropy_with_logits(self.F_par(x).float(), target, reduction="none")
                 loss = (bce * keep).sum() / keep.sum().clamp(min=1)
         self._update_f(loss)
