@@ -169,3 +169,20 @@ def test_readme_quotes_the_confident_pixels_refinement():
               f"(seed 4 {d[4]:+.3f}, seed 5 {d[5]:+.3f})")
     assert figure in readme, figure
 
+
+def test_readme_quotes_the_plausible_masks_refinement():
+    "The README's sentence on self_train_filter (datasets chapter, 'the images whose masks are plausible')."
+    readme = " ".join((ROOT / "README.md").read_text().split())
+    at = lambda n: {c["step"]: c["val_fg_iou"] for c in json.loads((ROOT / "data/refine" / f"{n}.json").read_text())["curve"]}[1500]
+    filt, own = [at(f"photo11_filter_s{s}") for s in range(3)], _scores([f"photo11_s{s}" for s in range(3)], "val")
+    gp = [a - b for a, b in zip(filt, own)]
+    ds = (0, 3, 4, 5)
+    fd, od = [at(f"default_filter_s{s}") for s in ds], [_scores([f"default_timed_s{s}"], "val")[0] for s in ds]
+    gd = [a - b for a, b in zip(fd, od)]
+    assert all(g > 0 for g in gp) and statistics.mean(gp) < 0.01                       # "by too little for the rule"
+    assert statistics.mean(gd) >= 0.01 and sum(g > 0 for g in gd) == 3                  # "it enters the shapes preset"
+    figures = [f"(mean {statistics.mean(filt):.3f}, {', '.join(f'{v:.3f}' for v in filt)})",
+               f"raises three ({', '.join(f'{g:+.3f}' for g in gd)}; mean validation IoU {statistics.mean(fd):.3f} "
+               f"against {statistics.mean(od):.3f})"]
+    for f in figures: assert f in readme, f
+
