@@ -89,6 +89,8 @@ COMMANDS = {
     **{f"bg16_s{s}": f"layered-gan train --out runs/fid/bg2_s{s} --seed {s} --bg-downsample 2 --threads 2 --no-progress" for s in (0, 1, 2)},
     **{f"ema99_s{s}": f"layered-gan train --out runs/ema/ema99_s{s} --seed {s} --ema 0.99 --threads 2 --no-progress" for s in (0, 1, 2)},
     **{f"leak_s{s}": f"layered-gan train --out runs/leak/leak_s{s} --seed {s} --gamma-leak 1 --threads 2 --no-progress" for s in (0, 1, 2)},
+    **{f"filter_s{s}": f"layered-gan train --out runs/filter/filter_s{s} --seed {s} --self-train-filter --threads 2 --no-progress"
+       for s in (1, 2)},   # datasets chapter
     **{f"bgfull_bg4_s{s}": f"layered-gan train --out runs/fid/bgfull_bg4_s{s} --seed {s} --bg-downsample 1 --gamma-bg 4 --threads 2 "
                            "--no-progress" for s in (0, 1, 2)},
 }
