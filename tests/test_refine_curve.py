@@ -75,3 +75,18 @@ def test_set_continues_a_run_without_refinement_as_training_with_the_option(tmp_
                              for k in final)
         assert same("every2_self_train_flip=true") and not same("every2")   # the flag, not the refinement alone
     finally: torch.set_num_threads(threads)
+
+
+def test_refine_kept_replays_the_run(tmp_path, capsys):
+    "`scripts/refine_kept.py` replays a run's filtered refinement: it must end at the run's own U-Net, counting each batch."
+    from layered_gan import runs, training
+    threads = torch.get_num_threads(); torch.set_num_threads(1)
+    try:
+        cfg = training.train_config("shapes", rounds=1, gan_steps=4, seg_steps=2, self_train=3, n_train=64, **TINY)
+        assert cfg.self_train_filter                     # the preset's refinement
+        runs.train_run(cfg, tmp_path / "run", progress=False, evaluate=False)
+        assert load_script("refine_kept").main([str(tmp_path / "run")]) == 0
+        r = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+        assert r["same_F_as_run"] is True and r["batches"] == 3 and 0 <= r["min_kept"] <= r["batch"]
+        with pytest.raises(SystemExit): load_script("refine_kept").main([str(tmp_path / "nowhere")])
+    finally: torch.set_num_threads(threads)
