@@ -351,7 +351,7 @@ def cmd_sample(args) -> int:
         if tr.cfg.model.prior != "categorical" or not 0 <= args.category < tr.cfg.model.d_c:
             raise CLIError(f"--category must be in [0, {tr.cfg.model.d_c}) for this run's categorical prior")
         from layered_gan.models import make_codes
-        codes = make_codes(codes.z, torch.full_like(codes.c, args.category), tr.cfg.model)
+        codes = make_codes(codes.z, torch.full_like(codes.c, args.category), tr.cfg.model, codes.noise)
     _save_figure(sample_grid(tr, codes, detached=True), out); print(f"wrote {out}")
     return 0
 

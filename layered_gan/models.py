@@ -18,7 +18,8 @@ from torch.nn.utils.parametrizations import spectral_norm
 # %% auto #0
 __all__ = ['PRESETS', 'ModelConfig', 'model_config', 'Codes', 'make_codes', 'sample_codes', 'init_orthogonal_', 'eval_mode',
            'g_widths', 'InitStage', 'NextStage', 'BackgroundGenerator', 'ForegroundGenerator', 'LayeredGenerator',
-           'LowResBackground', 'Discriminator', 'MaskEncoder', 'UNet', 'build_networks', 'count_params', 'count_flops']
+           'StationaryTexture', 'LowResBackground', 'Discriminator', 'MaskEncoder', 'UNet', 'build_networks',
+           'count_params', 'count_flops']
 
 # %% ../nbs/03_models.ipynb #c8fe3763
 @dataclass
@@ -38,6 +39,7 @@ class ModelConfig:
     mask_bias_init:float=0.0  # initial bias of the mask logit; 0 is the paper's, < 0 starts at low coverage
     bg_downsample:int=1       # G_b draws at resolution / bg_downsample, upsampled bilinearly; 1 is the paper's G_b
     bg_width:int=32           # base width of that low-resolution G_b (bg_downsample > 1)
+    bg_texture:int=0          # channels of a stationary texture added to the low-resolution G_b; 0: none
 
     def __post_init__(self):
         # ValueError, not assert: the checks must hold under `python -O` too
@@ -56,6 +58,10 @@ class ModelConfig:
         if not math.isfinite(self.mask_bias_init): raise ValueError(f"mask_bias_init must be finite, got {self.mask_bias_init}")
         if self.bg_downsample not in (1, 2, 4) or self.resolution // self.bg_downsample < 8:
             raise ValueError(f"bg_downsample must be 1, 2 or 4 (and leave at least 8 px), got {self.bg_downsample}")
+        if not 0 <= self.bg_texture <= 1024: raise ValueError(f"bg_texture must be in [0, 1024], got {self.bg_texture}")
+        if self.bg_texture and self.bg_downsample == 1:
+            raise ValueError("bg_texture adds detail to the low-resolution G_b: it needs bg_downsample 2 or 4 "
+                             "(with bg_downsample 1, set bg_texture 0)")
 
     @property
     def n_sup(self) -> int: return self.d_c // self.group_size  # super-categories (or super-code dimensions)
@@ -82,29 +88,33 @@ class Codes:
     c_sup:Tensor      # (B,) super-category or (B, n_sup) group means
     c_vec:Tensor      # (B, d_c) what G_f's appearance branch reads: one-hot c, or c itself
     c_sup_vec:Tensor  # (B, n_sup) what G_f's mask branch reads
+    noise:Tensor|None=None  # (B, bg_texture, res, res) per-pixel noise of G_b's texture (option `bg_texture`), or None
     def __len__(self): return len(self.z)
 
 def make_codes(z:Tensor,        # (B, z_dim)
                c:Tensor,        # (B,) long, or (B, d_c) float for the normal prior
                cfg:ModelConfig,
+               noise:Tensor|None=None, # G_b's texture noise (option `bg_texture`); None: drawn when needed
               ) -> Codes:
     "Complete the codes from z and c: super-category and network inputs."
     if cfg.prior == "categorical":
         c_sup = torch.div(c, cfg.group_size, rounding_mode="floor")
-        return Codes(z, c, c_sup, F.one_hot(c, cfg.d_c).to(z.dtype), F.one_hot(c_sup, cfg.n_sup).to(z.dtype))
+        return Codes(z, c, c_sup, F.one_hot(c, cfg.d_c).to(z.dtype), F.one_hot(c_sup, cfg.n_sup).to(z.dtype), noise)
     c_sup = c.view(len(c), cfg.n_sup, cfg.group_size).mean(-1) * math.sqrt(cfg.group_size)  # N(0, 1) again
-    return Codes(z, c, c_sup, c, c_sup)
+    return Codes(z, c, c_sup, c, c_sup, noise)
 
 def sample_codes(n:int,              # batch size
                  cfg:ModelConfig,
                  generator:torch.Generator|None=None, # random stream (on `device`)
                  device=None,
                 ) -> Codes:
-    "Draw z ~ N(0, I) and c from its prior (uniform categorical or standard normal)."
+    "Draw z ~ N(0, I) and c from its prior (uniform categorical or standard normal); with `bg_texture`, G_b's noise."
     z = torch.randn(n, cfg.z_dim, generator=generator, device=device)
     if cfg.prior == "categorical": c = torch.randint(0, cfg.d_c, (n,), generator=generator, device=device)
     else: c = torch.randn(n, cfg.d_c, generator=generator, device=device)
-    return make_codes(z, c, cfg)
+    noise = (torch.randn(n, cfg.bg_texture, cfg.resolution, cfg.resolution, generator=generator, device=device)
+             if cfg.bg_texture else None)     # drawn after z and c: without the option the stream is unchanged
+    return make_codes(z, c, cfg, noise)
 
 # %% ../nbs/03_models.ipynb #ee2b8b61
 def init_orthogonal_(module:nn.Module) -> nn.Module:
@@ -205,7 +215,8 @@ class LayeredGenerator(nn.Module):
 
     def forward(self, codes:Codes) -> tuple[Tensor, Tensor, Tensor]:
         xf, pi = self.Gf(codes)
-        return self.Gb(codes.z), xf, pi
+        xb = self.Gb(codes.z, codes.noise) if self.cfg.bg_texture else self.Gb(codes.z)   # option `bg_texture`
+        return xb, xf, pi
 
     def sample(self, n:int, generator:torch.Generator|None=None) -> tuple[Codes, tuple[Tensor, Tensor, Tensor]]:
         "Draw codes on the generator's device and generate their layers."
@@ -213,6 +224,20 @@ class LayeredGenerator(nn.Module):
         return codes, self(codes)
 
 # %% ../nbs/03_models.ipynb #b4a99b9a
+class StationaryTexture(nn.Module):
+    "Fine detail for G_b (option `bg_texture`): per-pixel noise and z through three 3x3 convs, 7 px of view."
+    def __init__(self, cfg:ModelConfig):
+        super().__init__()
+        w = self.channels = cfg.bg_texture
+        self.style = nn.Linear(cfg.z_dim, w)                        # z sets the texture's kind, the same everywhere
+        self.net = nn.Sequential(_conv3x3(2 * w, w, bias=True), nn.LeakyReLU(0.2), _conv3x3(w, w, bias=True),
+                                 nn.LeakyReLU(0.2), _conv3x3(w, 3, bias=True))
+        init_orthogonal_(self)
+        nn.init.zeros_(self.net[-1].weight)                         # starts as no texture at all
+    def forward(self, z:Tensor, noise:Tensor) -> Tensor:
+        style = self.style(z)[:, :, None, None].expand(-1, -1, *noise.shape[2:])   # no position in it
+        return self.net(torch.cat([noise, style], 1))                            # (B, 3, res, res) logits
+
 class LowResBackground(nn.Module):
     "G_b drawn at res / bg_downsample and upsampled bilinearly (option `bg_downsample`): smooth textures, no sharp objects."
     def __init__(self, cfg:ModelConfig):
@@ -225,10 +250,13 @@ class LowResBackground(nn.Module):
         self.ups = nn.Sequential(*[_up_block(a, b) for a, b in zip(ws[:-1], ws[1:])])
         self.to_rgb = nn.Sequential(_conv3x3(ws[-1], 3), nn.Tanh())
         init_orthogonal_(self)
-    def forward(self, z:Tensor) -> Tensor:
-        x = self.to_rgb(self.ups(self.fc(z).view(len(z), self.w0, 4, 4)))     # (B, 3, r, r)
-        return F.interpolate(x, size=(self.res, self.res), mode="bilinear", align_corners=False)
-
+        self.texture = StationaryTexture(cfg) if cfg.bg_texture else None   # built last: the rest is as without it
+    def forward(self, z:Tensor, noise:Tensor|None=None) -> Tensor:
+        h = self.ups(self.fc(z).view(len(z), self.w0, 4, 4))
+        up = lambda x: F.interpolate(x, size=(self.res, self.res), mode="bilinear", align_corners=False)
+        if self.texture is None: return up(self.to_rgb(h))                      # (B, 3, res, res) from (B, 3, r, r)
+        if noise is None: noise = torch.randn(len(z), self.texture.channels, self.res, self.res, device=z.device)
+        return torch.tanh(up(self.to_rgb[0](h)) + self.texture(z, noise))       # the texture adds to the logits
 
 # %% ../nbs/03_models.ipynb #0ce1f6ca
 def _sn(m:nn.Module) -> nn.Module: return spectral_norm(init_orthogonal_(m))

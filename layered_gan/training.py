@@ -108,7 +108,8 @@ SHAPES_CPU = TrainConfig(
 BEYOND_PAPER = {"gamma_border": 0.0, "model.bg_downsample": 1, "bg_shift": 0.0, "epi_hard": False, "seg_hue": 0.05,
                 "seg_filter": False, "model.mask_bias_init": 0.0, "self_train": 0, "self_train_flip": False,
                 "seg_perturbed": False, "bg_from_round": 2, "gamma_leak": 0.0,
-                "self_train_conf": 0.0, "self_train_filter": False}
+                "self_train_conf": 0.0, "self_train_filter": False,
+                "model.bg_texture": 0}
 
 def beyond_paper(cfg:TrainConfig) -> dict:
     "The options beyond the paper that `cfg` switches on, with their values ({} for the paper's method)."

@@ -210,3 +210,21 @@ def test_readme_quotes_six_seeds_of_the_default():
                f"shapes-FID {statistics.mean(fid):.0f} ± {statistics.stdev(fid):.0f}, {sum(v < ref for v in fid)} of 6 below {ref:.0f}"]
     assert iou[5] < 0.85 and iou[4] == min(iou)
     for f in figures: assert f in text, f
+
+def test_readme_quotes_the_background_texture():
+    "The README's paragraph on `--bg-texture 8` (performance chapter): the rule's one-thread runs, the two-thread runs' failed seed."
+    text = " ".join(_readme().split())
+    load = lambda n: [json.loads((ROOT / "data/results" / f"{n}_s{s}" / "metrics.json").read_text()) for s in range(3)]
+    one, two, pre = load("tex8"), load("texd"), load("filter")
+    f3, f0 = (lambda v: ", ".join(f"{x:.3f}" for x in v)), (lambda v: ", ".join(f"{x:,.0f}" for x in v))
+    val = lambda ms: [m["val"]["fg_iou"] for m in ms]
+    vfid = lambda ms: [m["val"]["fid"] for m in ms]
+    assert statistics.mean(vfid(one)) <= statistics.mean(vfid(pre)) - 20 and min(val(one)) >= 0.85 \
+        and statistics.mean(val(one)) >= statistics.mean(val(pre)) - 0.01      # "the rule ... held"
+    assert min(val(two)) < 0.85 and val(two).index(min(val(two))) == 2          # "seed 2 fell", so the rule fails there
+    figures = [f"validation IoU {f3(val(one))} (mean {statistics.mean(val(one)):.3f} against {statistics.mean(val(pre)):.3f})",
+               f"validation shapes-FID {f0(vfid(one))} (mean {statistics.mean(vfid(one)):,.0f} against {statistics.mean(vfid(pre)):,.0f};",
+               f"validation IoU {two[2]['val']['fg_iou']:.3f}, the 8 px layer",
+               f"(bg-shapes-FID {two[2]['bg_fid']:,.0f})",
+               f"IoU {f3(val(two)[:2])} and test shapes-FID {f0([m['fid'] for m in two[:2]])}, in {f0([m['wall_s'] for m in two])} s"]
+    for f in figures: assert f in text, f

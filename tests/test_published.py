@@ -93,13 +93,17 @@ COMMANDS = {
        for s in range(6)},   # the default preset over six seeds (datasets and training chapters, README)
     **{f"bgfull_bg4_s{s}": f"layered-gan train --out runs/fid/bgfull_bg4_s{s} --seed {s} --bg-downsample 1 --gamma-bg 4 --threads 2 "
                            "--no-progress" for s in (0, 1, 2)},
+    **{f"tex8_s{s}": f"layered-gan train --out runs/tex/tex8_s{s} --seed {s} --bg-texture 8 --threads 1 --no-progress"
+       for s in (0, 1, 2)},   # the texture's rule (performance chapter)
+    **{f"texd_s{s}": f"layered-gan train --out runs/tex/texd_s{s} --seed {s} --bg-texture 8 --threads 2 --no-progress"
+       for s in (0, 1, 2)},   # the same, each alone on two threads (performance chapter, README)
 }
 
 # Runs of the `shapes` recipe (the built-in dataset's, or a folder's with `--preset shapes`) made before the preset took
-# `self_train_filter`: their commands pin it off, as the docs give them
+# `self_train_filter`: their commands pin it off, as the docs give them (the runs that name `--bg-texture` came after)
 for _n, _c in COMMANDS.items():
     if ("--dataset folder" not in _c or "--preset shapes " in _c) and "--preset shapes-paper" not in _c \
-            and "self-train-filter" not in _c:
+            and "self-train-filter" not in _c and "bg-texture" not in _c:
         COMMANDS[_n] = _c + " --no-self-train-filter"
 
 def expand_bash(block:str) -> list[str]:

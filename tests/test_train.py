@@ -60,8 +60,9 @@ def test_tiny_run_end_to_end(tmp_path):
         r = run("segment", str(out), "--input", str(photos), "--out", str(tmp_path / "m3"), "--threshold", bad)
         assert r.returncode == 2 and "--threshold" in r.stderr
 
-def test_resume_after_kill_equals_uninterrupted_run(tmp_path):
-    args = ["--gan-steps", "40", "--seg-steps", "10", "--ckpt-every", "2", "--no-eval", *TINY]
+@pytest.mark.parametrize("extra", [[], ["--bg-texture", "4"]])   # with G_b's texture its noise is part of the codes' stream
+def test_resume_after_kill_equals_uninterrupted_run(tmp_path, extra):
+    args = ["--gan-steps", "40", "--seg-steps", "10", "--ckpt-every", "2", "--no-eval", *TINY, *extra]
     assert run("train", "--out", str(tmp_path / "full"), *args).returncode == 0
     cut = tmp_path / "cut"
     p = subprocess.Popen(["layered-gan", "train", "--out", str(cut), *args], env=ENV,
@@ -96,6 +97,8 @@ def test_resume_after_kill_equals_uninterrupted_run(tmp_path):
     (["--set", "perturb.shift=nan"], "perturb.shift"),
     (["--set", "model.g_width=0"], "g_width"),
     (["--n-res", "-1"], "n_res"),
+    (["--bg-texture", "-1"], "bg_texture"),
+    (["--bg-texture", "4", "--bg-downsample", "1"], "bg_texture"),
 ])
 def test_bad_train_arguments_exit_2_and_write_nothing(tmp_path, extra, word):
     out = tmp_path / "run"
