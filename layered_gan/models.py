@@ -251,12 +251,15 @@ class LowResBackground(nn.Module):
         self.to_rgb = nn.Sequential(_conv3x3(ws[-1], 3), nn.Tanh())
         init_orthogonal_(self)
         self.texture = StationaryTexture(cfg) if cfg.bg_texture else None   # built last: the rest is as without it
+        self.texture_on = True              # training may hold the texture back for its first rounds (`texture_from_round`)
     def forward(self, z:Tensor, noise:Tensor|None=None) -> Tensor:
         h = self.ups(self.fc(z).view(len(z), self.w0, 4, 4))
         up = lambda x: F.interpolate(x, size=(self.res, self.res), mode="bilinear", align_corners=False)
         if self.texture is None: return up(self.to_rgb(h))                      # (B, 3, res, res) from (B, 3, r, r)
+        logits = up(self.to_rgb[0](h))
+        if not self.texture_on: return torch.tanh(logits)                        # the 8 px layer alone, for now
         if noise is None: noise = torch.randn(len(z), self.texture.channels, self.res, self.res, device=z.device)
-        return torch.tanh(up(self.to_rgb[0](h)) + self.texture(z, noise))       # the texture adds to the logits
+        return torch.tanh(logits + self.texture(z, noise))                       # the texture adds to the logits
 
 # %% ../nbs/03_models.ipynb #0ce1f6ca
 def _sn(m:nn.Module) -> nn.Module: return spectral_norm(init_orthogonal_(m))

@@ -78,11 +78,11 @@ class TrainConfig:
     seg_perturbed:bool=False      # the U-Net learns from the perturbed composites D judges, with T(pi), not the plain ones
     bg_from_round:int=2           # the first round with L_bg (Algorithm 1: 2; later, a U-Net trained longer reads x_b)
     gamma_leak:float=0.0          # weight of ILSGAN's anti-leakage term: each layer, where hidden, pushed off the other (L1)
-    resolution = property(lambda self: self.model.resolution, doc="The working resolution R (the model's).")
+    texture_from_round:int=1      # the first round in which G_b adds its texture (model.bg_texture); before it, 8 px alone
     def validate(self):
         "Raise ValueError naming the first bad field."
-        for k, lo in (("batch_size", 1), ("rounds", 1), ("self_train_every", 1), ("bg_from_round", 2),  # round 1: no U-Net
-                      ("gan_steps", 0), ("seg_steps", 0), ("self_train", 0)):  # 0: a round of U-Net or of GAN steps only
+        for k, lo in (("batch_size", 1), ("rounds", 1), ("self_train_every", 1), ("texture_from_round", 1),
+                      ("bg_from_round", 2), ("gan_steps", 0), ("seg_steps", 0), ("self_train", 0)):  # L_bg: a U-Net; 0: skip
             if getattr(self, k) < lo: raise ValueError(f"{k} must be at least {lo}, got {getattr(self, k)}")
         for k in ("gamma_mi", "gamma_b", "gamma_bg", "gamma_size", "gamma_border", "gamma_leak", "lr_g", "lr_d", "lr_seg"):
             v = getattr(self, k)
@@ -94,6 +94,9 @@ class TrainConfig:
         if self.self_train and not self.seg_steps: raise ValueError("self_train refines a trained U-Net: it needs seg_steps > 0")
         if self.n_train is not None and self.n_train < 1: raise ValueError(f"n_train must be positive, got {self.n_train}")
         return self
+
+# %% ../nbs/05_training.ipynb #83679f4e
+TrainConfig.resolution = property(lambda self: self.model.resolution, doc="The working resolution R (the model's).")
 
 # %% ../nbs/05_training.ipynb #dcaabc61
 SHAPES_CPU = TrainConfig(
@@ -109,7 +112,7 @@ BEYOND_PAPER = {"gamma_border": 0.0, "model.bg_downsample": 1, "bg_shift": 0.0, 
                 "seg_filter": False, "model.mask_bias_init": 0.0, "self_train": 0, "self_train_flip": False,
                 "seg_perturbed": False, "bg_from_round": 2, "gamma_leak": 0.0,
                 "self_train_conf": 0.0, "self_train_filter": False,
-                "model.bg_texture": 0}
+                "model.bg_texture": 0, "texture_from_round": 1}
 
 def beyond_paper(cfg:TrainConfig) -> dict:
     "The options beyond the paper that `cfg` switches on, with their values ({} for the paper's method)."
@@ -425,8 +428,14 @@ class TrainerState:
 # %% ../nbs/05_training.ipynb #02c31779
 class GANStep(TrainerState):
     "The layered GAN's update (Eq. 6): `g_update` then `d_update`."
+    def texture_switch(self):
+        "Option `texture_from_round`: G_b's texture (`model.bg_texture`) joins from that round on, in G and its average."
+        if self.cfg.model.bg_texture:
+            for g in (self.G, self.sampler): g.Gb.texture_on = self.round + 1 >= self.cfg.texture_from_round
+
     def gan_step(self) -> dict[str, float]:
         "One update of G_b, G_f, then one of D, E_x, E_pi. Returns the losses."
+        self.texture_switch()
         real = self.real.next(self.device)
         codes = sample_codes(self.batch, self.cfg.model, self.g_codes, self.device)
         with self.autocast():
@@ -480,6 +489,7 @@ class UNetSteps(GANStep):
     @torch.no_grad()
     def synthetic_layers(self, n:int, generator:torch.Generator|None=None) -> tuple[Tensor, Tensor, Tensor]:
         "Fresh layers xb, xf, pi from the sampling generator."
+        self.texture_switch()
         codes = sample_codes(n, self.cfg.model, generator or self.g_codes, self.device)
         with eval_mode(self.sampler) as s: return s(codes)
 

@@ -227,4 +227,7 @@ def test_readme_quotes_the_background_texture():
                f"validation IoU {two[2]['val']['fg_iou']:.3f}, the 8 px layer",
                f"(bg-shapes-FID {two[2]['bg_fid']:,.0f})",
                f"IoU {f3(val(two)[:2])} and test shapes-FID {f0([m['fid'] for m in two[:2]])}, in {f0([m['wall_s'] for m in two])} s"]
+    r2 = json.loads((ROOT / "data/results/texr2_s2/metrics.json").read_text())     # the texture held back until round 2
+    figures.append(f"`data/results/texr2_s2`) scored validation IoU {r2['val']['fg_iou']:.3f} and validation shapes-FID "
+                   f"{r2['val']['fid']:,.0f}: one seed")
     for f in figures: assert f in text, f

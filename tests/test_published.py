@@ -97,6 +97,7 @@ COMMANDS = {
        for s in (0, 1, 2)},   # the texture's rule (performance chapter)
     **{f"texd_s{s}": f"layered-gan train --out runs/tex/texd_s{s} --seed {s} --bg-texture 8 --threads 2 --no-progress"
        for s in (0, 1, 2)},   # the same, each alone on two threads (performance chapter, README)
+    "texr2_s2": "layered-gan train --out runs/tex/texr2_s2 --seed 2 --bg-texture 8 --texture-from-round 2 --threads 2 --no-progress",
 }
 
 # Runs of the `shapes` recipe (the built-in dataset's, or a folder's with `--preset shapes`) made before the preset took

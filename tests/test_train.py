@@ -99,6 +99,7 @@ def test_resume_after_kill_equals_uninterrupted_run(tmp_path, extra):
     (["--n-res", "-1"], "n_res"),
     (["--bg-texture", "-1"], "bg_texture"),
     (["--bg-texture", "4", "--bg-downsample", "1"], "bg_texture"),
+    (["--texture-from-round", "0"], "texture_from_round"),
 ])
 def test_bad_train_arguments_exit_2_and_write_nothing(tmp_path, extra, word):
     out = tmp_path / "run"
