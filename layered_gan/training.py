@@ -80,7 +80,7 @@ class TrainConfig:
     gamma_leak:float=0.0          # weight of ILSGAN's anti-leakage term: each layer, where hidden, pushed off the other (L1)
     texture_from_round:int=1      # the first round in which G_b adds its texture (model.bg_texture); before it, 8 px alone
     def validate(self):
-        "Raise ValueError naming the first bad field."
+        "Raise ValueError naming the first bad field; with no texture, texture_from_round is 1 (none to hold back)."
         for k, lo in (("batch_size", 1), ("rounds", 1), ("self_train_every", 1), ("texture_from_round", 1),
                       ("bg_from_round", 2), ("gan_steps", 0), ("seg_steps", 0), ("self_train", 0)):  # L_bg: a U-Net; 0: skip
             if getattr(self, k) < lo: raise ValueError(f"{k} must be at least {lo}, got {getattr(self, k)}")
@@ -93,7 +93,7 @@ class TrainConfig:
             if not 0 <= getattr(self, k) <= hi: raise ValueError(f"{k} must be in [0, {hi}], got {getattr(self, k)}")
         if self.self_train and not self.seg_steps: raise ValueError("self_train refines a trained U-Net: it needs seg_steps > 0")
         if self.n_train is not None and self.n_train < 1: raise ValueError(f"n_train must be positive, got {self.n_train}")
-        return self
+        return self if self.model.bg_texture or self.texture_from_round == 1 else replace(self, texture_from_round=1)
 
 # %% ../nbs/05_training.ipynb #83679f4e
 TrainConfig.resolution = property(lambda self: self.model.resolution, doc="The working resolution R (the model's).")
@@ -101,11 +101,11 @@ TrainConfig.resolution = property(lambda self: self.model.resolution, doc="The w
 # %% ../nbs/05_training.ipynb #dcaabc61
 SHAPES_CPU = TrainConfig(
     model=model_config("cpu", resolution=32, g_width=16, d_width=16, n_res=0, seg_width=8, seg_depth=4,
-                       mask_bias_init=-1.0, bg_downsample=4, bg_width=32),
+                       mask_bias_init=-1.0, bg_downsample=4, bg_width=32, bg_texture=8),
     perturb=PerturbConfig(scale=(-0.3, 0.0), shift=0.2, rotation=15.0),
     batch_size=32, rounds=3, gan_steps=1000, seg_steps=250, gamma_mi=1.0, gamma_b=1.0, gamma_bg=2.0,
     lr_g=2e-4, lr_d=4e-4, gamma_border=2.0, bg_shift=0.25, epi_hard=True, seg_hue=0.5, seg_filter=True, self_train=1500,
-    seg_perturbed=True, self_train_filter=True)
+    seg_perturbed=True, self_train_filter=True, texture_from_round=2)
 
 # every option beyond the paper, at the value that switches it off (the paper's method)
 BEYOND_PAPER = {"gamma_border": 0.0, "model.bg_downsample": 1, "bg_shift": 0.0, "epi_hard": False, "seg_hue": 0.05,
@@ -120,9 +120,10 @@ def beyond_paper(cfg:TrainConfig) -> dict:
     return {k: get(k) for k, neutral in BEYOND_PAPER.items() if get(k) != neutral}
 
 # The CPU recipe for images other than the built-in ones (a folder, CUB... without a GPU): G and D twice as wide, the
-# paper's full-resolution G_b and a U-Net twice as wide; the refinement on every real image (datasets chapter)
-IMAGES_CPU = replace(SHAPES_CPU, model=replace(SHAPES_CPU.model, g_width=32, d_width=32, bg_downsample=1, seg_width=16),
-                     self_train_filter=False)
+# paper's full-resolution G_b (so no texture on an 8 px one) and a U-Net twice as wide; the refinement on every real
+# image (datasets chapter)
+IMAGES_CPU = replace(SHAPES_CPU, model=replace(SHAPES_CPU.model, g_width=32, d_width=32, bg_downsample=1, seg_width=16,
+                                               bg_texture=0), self_train_filter=False, texture_from_round=1)
 
 # The paper's method on the built-in dataset: Table C.1's losses, perturbation and optimiser; only the scale is reduced
 SHAPES_PAPER = TrainConfig(
@@ -380,18 +381,18 @@ class TrainerState:
         self.opt_f = torch.optim.Adam(self.F.parameters(), cfg.lr_seg, **fused)
         self.G_ema = (AveragedModel(self.G, multi_avg_fn=get_ema_multi_avg_fn(cfg.ema), use_buffers=True)
                       if cfg.ema > 0 else None)
-        wrap = (lambda m: torch.nn.parallel.DistributedDataParallel(m)) if self.world > 1 else (lambda m: m)
-        self.G_par, self.D_par, self.Epi_par, self.F_par = (wrap(m) for m in (self.G, self.D, self.Epi, self.F))
+        ddp = lambda m, **kw: torch.nn.parallel.DistributedDataParallel(m, **kw) if self.world > 1 else m
+        held = bool(cfg.model.bg_texture) and cfg.texture_from_round > 1      # G_b's texture, held back, has no gradient
+        self.G_par, self.D_par, self.Epi_par, self.F_par = (ddp(m, find_unused_parameters=held and m is self.G)
+                                                             for m in (self.G, self.D, self.Epi, self.F))
         s = cfg.seed * 1_000_003 + 7919 * self.rank                           # each process its own streams
         self.g_codes = torch.Generator(self.device).manual_seed(s + 1)       # codes and perturbations
         self.g_data = torch.Generator().manual_seed(s + 2)                   # real batches and their augmentation
         self.g_seg = torch.Generator(self.device).manual_seed(s + 3)         # the U-Net's colour jitter
         self.real = RealBatches(images, self.batch, self.g_data, cfg.augment)
         self.recipe = Recipe(cfg, self.device)                               # the options beyond the paper
-        self.round, self.step, self.seg_step_n = 0, 0, 0                      # position: round k, steps inside it
-        self.f_ready = False                                                   # F trained at least once
-        self.teacher = None                                                    # F's frozen copy (option `self_train`)
-        self.history = []                                                      # losses of every step
+        self.round, self.step, self.seg_step_n, self.f_ready = 0, 0, 0, False  # position (round k, steps in it); F trained
+        self.teacher, self.history = None, []                                  # F's frozen copy (`self_train`); every step's losses
 
     @property
     def sampler(self) -> nn.Module:

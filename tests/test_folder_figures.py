@@ -196,6 +196,6 @@ def test_readme_quotes_six_seeds_with_the_plausible_masks_refinement():
     without = _scores([f"default_timed_s{s}" for s in range(6)], "test")
     n = lambda v: sum(x >= 0.85 for x in v)
     more = "either way" if n(with_) == n(without) else f"against {n(without)}"
-    f = (f"the preset with it scores test IoU {_ms(with_)} over the six seeds against {_ms(without)} without it, "
+    f = (f"the recipe with it scores test IoU {_ms(with_)} over the six seeds against {_ms(without)} without it, "
          f"{n(with_)} of 6 seeds at 0.85 or more {more}")
     assert f in readme, f

@@ -97,7 +97,8 @@ COMMANDS = {
        for s in (0, 1, 2)},   # the texture's rule (performance chapter)
     **{f"texd_s{s}": f"layered-gan train --out runs/tex/texd_s{s} --seed {s} --bg-texture 8 --threads 2 --no-progress"
        for s in (0, 1, 2)},   # the same, each alone on two threads (performance chapter, README)
-    "texr2_s2": "layered-gan train --out runs/tex/texr2_s2 --seed 2 --bg-texture 8 --texture-from-round 2 --threads 2 --no-progress",
+    **{f"texr2_s{s}": f"layered-gan train --out runs/tex/texr2_s{s} --seed {s} --bg-texture 8 --texture-from-round 2 --threads 2 "
+                      "--no-progress" for s in range(6)},   # the preset over six seeds (training and performance chapters, README)
 }
 
 # Runs of the `shapes` recipe (the built-in dataset's, or a folder's with `--preset shapes`) made before the preset took
@@ -106,6 +107,11 @@ for _n, _c in COMMANDS.items():
     if ("--dataset folder" not in _c or "--preset shapes " in _c) and "--preset shapes-paper" not in _c \
             and "self-train-filter" not in _c and "bg-texture" not in _c:
         COMMANDS[_n] = _c + " --no-self-train-filter"
+# ... and before it took G_b's texture from round 2 (`bg_texture 8`, `texture_from_round 2`): they pin the texture off
+for _n, _c in COMMANDS.items():
+    if ("--dataset folder" not in _c or "--preset shapes " in _c) and "--preset shapes-paper" not in _c:
+        if "bg-texture" not in _c: COMMANDS[_n] = _c + " --bg-texture 0"
+        elif "texture-from-round" not in _c: COMMANDS[_n] = _c + " --texture-from-round 1"   # the texture from the start
 
 def expand_bash(block:str) -> list[str]:
     "The commands a docs' bash block runs: continuations joined, comments dropped, `X=\"...\"` and `for v in ...; do ... done` expanded."

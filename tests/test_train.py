@@ -60,7 +60,9 @@ def test_tiny_run_end_to_end(tmp_path):
         r = run("segment", str(out), "--input", str(photos), "--out", str(tmp_path / "m3"), "--threshold", bad)
         assert r.returncode == 2 and "--threshold" in r.stderr
 
-@pytest.mark.parametrize("extra", [[], ["--bg-texture", "4"]])   # with G_b's texture its noise is part of the codes' stream
+# without G_b's texture, and with it from the first step (the preset's texture joins in round 2; TINY has one round):
+# its noise is part of the codes' stream
+@pytest.mark.parametrize("extra", [["--bg-texture", "0"], ["--bg-texture", "4", "--texture-from-round", "1"]])
 def test_resume_after_kill_equals_uninterrupted_run(tmp_path, extra):
     args = ["--gan-steps", "40", "--seg-steps", "10", "--ckpt-every", "2", "--no-eval", *TINY, *extra]
     assert run("train", "--out", str(tmp_path / "full"), *args).returncode == 0
@@ -99,6 +101,7 @@ def test_resume_after_kill_equals_uninterrupted_run(tmp_path, extra):
     (["--n-res", "-1"], "n_res"),
     (["--bg-texture", "-1"], "bg_texture"),
     (["--bg-texture", "4", "--bg-downsample", "1"], "bg_texture"),
+    (["--bg-downsample", "1"], "set bg_texture 0"),          # the preset's texture needs the low-resolution G_b
     (["--texture-from-round", "0"], "texture_from_round"),
 ])
 def test_bad_train_arguments_exit_2_and_write_nothing(tmp_path, extra, word):
@@ -137,10 +140,12 @@ def test_one_writer_per_run_folder(tmp_path):
         if first.poll() is None: first.kill(); first.wait()
     assert (out / "checkpoint.pt").is_file() and not (out / ".lock").exists()
 
-def test_two_processes_under_torchrun_stay_in_sync(tmp_path):
+# one round; and two, where the preset's texture on G_b, held back in round 1 (no gradient there), joins in round 2
+@pytest.mark.parametrize("extra", [[], ["--rounds", "2"]])
+def test_two_processes_under_torchrun_stay_in_sync(tmp_path, extra):
     out = tmp_path / "ddp"
     cmd = [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node", "2", "--no-python",
-           "layered-gan", "train", "--out", str(out), "--gan-steps", "5", "--seg-steps", "3", "--no-eval", *TINY]
+           "layered-gan", "train", "--out", str(out), "--gan-steps", "5", "--seg-steps", "3", "--no-eval", *TINY, *extra]
     r = subprocess.run(cmd, capture_output=True, text=True, env=ENV, timeout=300)
     assert r.returncode == 0, r.stderr[-3000:]
     m = json.loads((out / "metrics.json").read_text())
