@@ -383,10 +383,15 @@ def train_run(cfg:TrainConfig,            # what to train (ignored on resume but
     if (evaluate or eval_rounds) and n_fid < 2: raise ValueError(f"n_fid must be at least 2 (FID compares two sets), got {n_fid}")
     if eval_rounds < 0 or eval_rounds == 1: raise ValueError(f"eval_rounds must be 0 (off) or at least 2, got {eval_rounds}")
     if n_eval is not None and n_eval < 1: raise ValueError(f"n_eval must be positive (or None: all), got {n_eval}")
+    import torch.distributed as dist
+    opened = dist.is_available() and not dist.is_initialized()          # the group is ours to close if we open it
     rank, _ = init_distributed()
-    with RunLock(out) if rank == 0 else contextlib.nullcontext():   # one writer per run folder
-        return _train_run(cfg, out, resume, overwrite, ckpt_every, sample_every, progress, evaluate, n_fid, device,
-                          stop_after, eval_rounds, n_eval)
+    try:
+        with RunLock(out) if rank == 0 else contextlib.nullcontext():   # one writer per run folder
+            return _train_run(cfg, out, resume, overwrite, ckpt_every, sample_every, progress, evaluate, n_fid, device,
+                              stop_after, eval_rounds, n_eval)
+    finally:   # closed before the process exits: a group left to the interpreter's teardown can abort it (SIGABRT)
+        if opened and dist.is_initialized(): dist.destroy_process_group()
 
 # %% ../nbs/08_runs.ipynb #dc3d2756
 def _train_run(cfg, out, resume, overwrite, ckpt_every, sample_every, progress, evaluate, n_fid, device, stop_after, eval_rounds,
