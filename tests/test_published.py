@@ -99,6 +99,8 @@ COMMANDS = {
        for s in (0, 1, 2)},   # the same, each alone on two threads (performance chapter, README)
     **{f"texr2_s{s}": f"layered-gan train --out runs/tex/texr2_s{s} --seed {s} --bg-texture 8 --texture-from-round 2 --threads 2 "
                       "--no-progress" for s in range(6)},   # the preset over six seeds (training and performance chapters, README)
+    **{f"fast_s{s}": f"layered-gan train --out runs/fast/fast_s{s} --seed {s} --bg-texture 8 --texture-from-round 2 --channels-last "
+                     "--gan-steps 800 --self-train 1000 --threads 2 --no-progress" for s in range(3)},   # ten minutes' try (performance chapter)
 }
 
 # Runs of the `shapes` recipe (the built-in dataset's, or a folder's with `--preset shapes`) made before the preset took
