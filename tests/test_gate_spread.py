@@ -9,10 +9,12 @@ ROOT = Path(__file__).resolve().parents[1]
 SPREAD = json.loads((ROOT / "data/bench/gate_spread.json").read_text())
 BROKEN = json.loads((ROOT / "data/bench/gate_spread_broken.json").read_text())
 
-def _gate():
-    spec = importlib.util.spec_from_file_location("test_quality", ROOT / "tests" / "test_quality.py")
+def _script():
+    spec = importlib.util.spec_from_file_location("gate_spread", ROOT / "scripts" / "gate_spread.py")
     m = importlib.util.module_from_spec(spec); spec.loader.exec_module(m)
     return m
+
+def _gate(): return _script().gate()      # the gate's module, read as the script reads it
 
 def _seed(f:dict, s:int) -> dict: return next(r for r in f["seeds"] if r["seed"] == s)
 
@@ -47,7 +49,5 @@ def test_the_script_reads_the_gate_and_refuses_bad_arguments():
     import subprocess, sys
     r = subprocess.run([sys.executable, str(ROOT / "scripts/gate_spread.py"), "--jobs", "0"], capture_output=True, text=True)
     assert r.returncode == 2 and "--jobs must be positive" in r.stderr
-    spec = importlib.util.spec_from_file_location("gate_spread", ROOT / "scripts" / "gate_spread.py")
-    m = importlib.util.module_from_spec(spec); spec.loader.exec_module(m)
-    flags = m.gate().command(3)
+    flags = _gate().command(3)
     assert flags[flags.index("--seed") + 1] == "3" and "--threads" in flags
