@@ -8,8 +8,8 @@ side by side; the wall times then do not count) and writes each seed's scores:
     python scripts/gate_spread.py --seeds 0 1 2 3 4 --jobs 2 --out data/bench/gate_spread.json
     python scripts/gate_spread.py --seeds 0 1 2 3 4 --jobs 2 --extra="--no-perturb" --out data/bench/gate_spread_broken.json
 
-Another machine does not change a seed's initial weights (the random streams are the same everywhere) but changes the
-order of float operations, and a GAN's training amplifies that into another trajectory. `--machines` and `--threads`
+Another machine draws a seed's initial weights the same to within rounding (the random streams are the same everywhere;
+other kernels differ in the last bits) but changes the order of float operations, and a GAN's training amplifies that into another trajectory. `--machines` and `--threads`
 emulate other machines on this one: the same seed under other vector instruction sets (torch's, oneDNN's and MKL's
 kernels limited to AVX2 or to SSE4) and other thread counts:
 
@@ -29,7 +29,7 @@ def gate():
     return m
 
 
-MACHINES = {   # environment that limits the kernels' instruction set; each gives other float rounding, same weights at init
+MACHINES = {   # environment that limits the kernels' instruction set: other float rounding, the same initial weights to ~1e-6
     "native": {},
     "avx2": {"ATEN_CPU_CAPABILITY": "avx2", "DNNL_MAX_CPU_ISA": "AVX2", "MKL_ENABLE_INSTRUCTIONS": "AVX2"},
     "sse": {"ATEN_CPU_CAPABILITY": "default", "DNNL_MAX_CPU_ISA": "SSE41", "MKL_ENABLE_INSTRUCTIONS": "SSE4_2"},
