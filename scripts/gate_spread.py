@@ -29,7 +29,8 @@ def gate():
     return m
 
 
-MACHINES = {   # environment that limits the kernels' instruction set: other float rounding, the same initial weights to ~1e-6
+# environment that limits the kernels' instruction set: other float rounding, the same initial weights to ~1e-6
+MACHINES = {
     "native": {},
     "avx2": {"ATEN_CPU_CAPABILITY": "avx2", "DNNL_MAX_CPU_ISA": "AVX2", "MKL_ENABLE_INSTRUCTIONS": "AVX2"},
     "sse": {"ATEN_CPU_CAPABILITY": "default", "DNNL_MAX_CPU_ISA": "SSE41", "MKL_ENABLE_INSTRUCTIONS": "SSE4_2"},

@@ -41,12 +41,13 @@ def test_the_machines_are_the_gates_schedule_on_other_kernels():
     for f in (NOISE, NOISE_BROKEN):
         assert {r["seed"] for r in f["seeds"]} == {0} and set(f["machines"]) == {"native", "avx2", "sse"}
         native1 = next(r for r in f["seeds"] if r["machine"] == "native" and r["threads"] == 1)
-        spread = BROKEN if f["extra"] else SPREAD      # the gate itself, as CI runs it: the spread's seed 0, bit for bit
+        spread = BROKEN if f["extra"] else SPREAD      # the gate as CI runs it: the spread's seed 0, bit for bit
         assert native1["fg_iou"] == _seed(spread, 0)["fg_iou"]
 
 def test_the_gates_seed_passes_on_every_machine_and_its_broken_variant_on_none():
     floor = _gate().FLOOR
-    assert all(r["fg_iou"] > floor and r["val_fg_iou"] > floor and 0.1 < r["pred_coverage"] < 0.6 for r in NOISE["seeds"])
+    assert all(r["fg_iou"] > floor and r["val_fg_iou"] > floor and 0.1 < r["pred_coverage"] < 0.6
+               for r in NOISE["seeds"])
     assert max(_iou(NOISE_BROKEN)) < floor
 
 def test_the_gates_seed_passes_and_its_broken_variant_fails():
