@@ -4,9 +4,9 @@ images (torch 2.14 on x86_64, one thread), above the floor; without the perturba
 The run is reproducible bit for bit on one machine, so CI sees the same figure every time. Another machine rounds
 differently and the GAN's training amplifies that into another run: emulated by kernels limited to other instruction
 sets and by other thread counts (data/bench/gate_noise*.json), the gate's seed scores from 0.627 to 0.702 on six such
-machines, without the perturbation from 0.000 to 0.431. Other initial weights are another matter: a run this short is
-still in the GAN's early lottery, and over five seeds the same schedule scores from 0.000 to 0.627, without the
-perturbation from 0.000 to 0.451 (data/bench/gate_spread*.json). A change that alters the networks' initial weights
+machines, without the perturbation from 0.000 to 0.431 (another torch release is outside this emulation). Other
+initial weights are another matter: a run this short is still in the GAN's early lottery, and over five seeds the same
+schedule scores from 0.000 to 0.627, without the perturbation from 0.000 to 0.451 (data/bench/gate_spread*.json). A change that alters the networks' initial weights
 moves the gate as a new seed would: if the gate fails after such a change, run
 `python scripts/gate_spread.py --seeds 0 1 2 3 4 --jobs 2` and compare with data/bench/gate_spread.json first.
 To see it fail: LAYERED_GAN_GATE_EXTRA="--no-perturb" pytest tests/test_quality.py"""
