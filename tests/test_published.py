@@ -115,8 +115,8 @@ for _n, _c in COMMANDS.items():
         if "bg-texture" not in _c: COMMANDS[_n] = _c + " --bg-texture 0"
         elif "texture-from-round" not in _c: COMMANDS[_n] = _c + " --texture-from-round 1"   # the texture from the start
 # made with the preset as it is now (texture from round 2, refinement filtered): nothing to pin
-COMMANDS.update({f"dw8_s{s}": f"layered-gan train --out runs/dw/dw8_s{s} --seed {s} --channels-last --d-width 8 --threads 2 "
-                              "--no-progress" for s in range(3)})   # a narrower D (performance chapter)
+COMMANDS.update({f"dw{w}_s{s}": f"layered-gan train --out runs/dw/dw{w}_s{s} --seed {s} --channels-last --d-width {w} --threads 2 "
+                                  "--no-progress" for w in (8, 12) for s in range(3)})   # narrower Ds (performance chapter)
 
 def expand_bash(block:str) -> list[str]:
     "The commands a docs' bash block runs: continuations joined, comments dropped, `X=\"...\"` and `for v in ...; do ... done` expanded."
