@@ -11,7 +11,8 @@ How it works:
   package `layered_gan`.
 - JupyterLab runs on 127.0.0.1 with a random token, its own settings (no news prompt, no notebook windowing) and
   IN_TEST=1, OMP_NUM_THREADS=1 for the kernels (the chapters shrink their work with IN_TEST).
-- Chromium (Debian's, /usr/bin/chromium, driven by Playwright; no browser download) opens each chapter, runs
+- Chromium (Debian's, /usr/bin/chromium, driven by Playwright; no browser download) loads JupyterLab once per test
+  process and keeps the page (a fresh one after a failure); in it, it opens each chapter in a new kernel, runs
   JupyterLab's `notebook:run-all-cells` command, waits until it has finished and the kernel is idle, and fails on:
   a cell with an error output or a Traceback on stderr, a code cell left unexecuted, a widget output that does not
   render as a widget (no `.jupyter-widgets` / `.widget-*` element, "Error displaying widget", still "Loading
@@ -213,6 +214,41 @@ def browser(lab, tmp_path_factory):
         finally: ctx.close()
 
 
+class LabPage:
+    """One JupyterLab page, loaded once and kept for the notebooks that follow: loading JupyterLab costs a few seconds
+    of CPU a page. Each notebook is opened in it (`docmanager:open`), run, read and then closed (its widget disposed,
+    its kernel stopped), so one notebook at a time is on the page. After a failure, or if a dialog is left open, the
+    page is closed and the next notebook gets a fresh one."""
+    def __init__(self, lab: "Lab", browser):
+        self.lab, self.browser, self.page = lab, browser, None
+
+    def get(self):
+        if self.page is None:
+            page = self.browser.new_page()
+            page.set_default_timeout(60_000)
+            page.goto(f"{self.lab.base}/lab?reset&token={self.lab.token}", wait_until="domcontentloaded")
+            page.wait_for_function("() => !!(window.jupyterapp && window.jupyterapp.shell)", timeout=180_000, polling=200)
+            page.evaluate("() => window.jupyterapp.restored.then(() => true)")
+            self.page = page
+        return self.page
+
+    def close_documents(self) -> bool:
+        "Dispose every document on the page (no save prompt: they are marked clean first); False if a dialog is open."
+        return self.page.evaluate(_JS_CLOSE)
+
+    def drop(self):
+        if self.page is not None:
+            try: self.page.close()
+            finally: self.page = None
+
+
+@pytest.fixture(scope="module")
+def lab_page(lab, browser):
+    lp = LabPage(lab, browser)
+    try: yield lp
+    finally: lp.drop()
+
+
 @pytest.fixture(scope="module")
 def screenshots():
     "The folder for screenshots ($LAYERED_GAN_SCREENSHOTS), or None: no screenshots."
@@ -239,6 +275,16 @@ _JS_READY = f"""(path) => {{
   const k = w.sessionContext.session && w.sessionContext.session.kernel;
   return !!k && k.status === 'idle' && k.connectionStatus === 'connected';
 }}"""
+
+_JS_OPEN = """(path) => window.jupyterapp.commands.execute('docmanager:open', {path, factory: 'Notebook'}).then(() => true)"""
+
+_JS_CLOSE = """() => {
+  for (const w of Array.from(window.jupyterapp.shell.widgets('main'))) {
+    if (w.context && w.context.model) w.context.model.dirty = false;
+    w.dispose();
+  }
+  return document.querySelector('.jp-Dialog') === null;
+}"""
 
 _JS_RUN = f"""(path) => {{
   const app = window.jupyterapp, w = ({_JS_PANEL})(path);
@@ -355,18 +401,19 @@ def exercise_widgets(page) -> list[dict]:
     return out
 
 
-def run_in_browser(lab: Lab, browser, path: str, shot: Path | None, timeout: float = RUN_TIMEOUT,
+def run_in_browser(lab: Lab, lab_page: LabPage, path: str, shot: Path | None, timeout: float = RUN_TIMEOUT,
                    widgets: list | None = None):
     """Open `path` (relative to the lab root) in JupyterLab, run all its cells, screenshot it; return (cells, seconds).
     With a list `widgets`, each widget output is then exercised (`exercise_widgets`) and its result appended."""
-    page = browser.new_page()
-    page.set_default_timeout(60_000)
-    messages = []
-    page.on("pageerror", lambda e: messages.append(f"page error: {e}"))
     t0 = time.monotonic()
+    page, ok = lab_page.get(), False
+    page.set_viewport_size({"width": 1400, "height": 1000})   # a screenshot may have grown it
+    messages = []
+    on_error = lambda e: messages.append(f"page error: {e}")
+    page.on("pageerror", on_error)
     try:
-        page.goto(f"{lab.base}/lab/tree/{path}?reset&token={lab.token}", wait_until="domcontentloaded")
-        try: page.wait_for_function(_JS_READY, arg=path, timeout=180_000, polling=500)
+        page.evaluate(_JS_OPEN, path)
+        try: page.wait_for_function(_JS_READY, arg=path, timeout=180_000, polling=200)
         except Exception as e:
             _screenshot(page, shot, None)
             raise AssertionError(f"{path}: notebook or kernel not ready after 180 s ({e.__class__.__name__});"
@@ -377,25 +424,32 @@ def run_in_browser(lab: Lab, browser, path: str, shot: Path | None, timeout: flo
         while time.monotonic() < deadline:                 # finished: the command's promise settled, kernel idle
             state = page.evaluate(_JS_STATE, path)
             if state["done"] is not None and state["kernel"] == "idle" and state["running"] == 0: break
-            time.sleep(1)
+            time.sleep(0.25)
         else:
             _screenshot(page, shot, path)
             raise AssertionError(f"{path}: not finished after {timeout:.0f} s: {state}")
         if state["done"].get("error"): raise AssertionError(f"{path}: run-all-cells failed: {state['done']['error']}")
-        for _ in range(60):                                # widgets render asynchronously after the kernel is idle
+        for _ in range(120):                               # widgets render asynchronously after the kernel is idle
             if not page.evaluate(_JS_STATE, path)["loading"]: break
-            time.sleep(0.5)
+            time.sleep(0.25)
         page.wait_for_timeout(1000)
         cells = page.evaluate(_JS_CELLS, path)
         t_run = time.monotonic()
         _screenshot(page, shot, path)
-        print(f"\n{path}: JupyterLab and kernel ready in {t_ready - t0:.0f} s, cells run in {t_run - t_ready:.0f} s,"
+        print(f"\n{path}: notebook and kernel ready in {t_ready - t0:.0f} s, cells run in {t_run - t_ready:.0f} s,"
               f" screenshot in {time.monotonic() - t_run:.0f} s")
         if widgets is not None: widgets.extend(exercise_widgets(page))
+        ok = True
         return cells, time.monotonic() - t0
     finally:
-        try: page.close()
-        finally: lab.shutdown_kernels()
+        try:
+            page.remove_listener("pageerror", on_error)
+            ok = lab_page.close_documents() and ok
+        except Exception:
+            ok = False
+        finally:
+            if not ok: lab_page.drop()                     # a fresh page for the next notebook
+            lab.shutdown_kernels()
 
 
 def _screenshot(page, shot: Path | None, path: str | None, max_height: int = 12000):
@@ -424,8 +478,8 @@ def _screenshot(page, shot: Path | None, path: str | None, max_height: int = 120
 # ---------------------------------------------------------------- the tests
 
 @pytest.mark.timeout(300)
-def test_checker_flags_a_broken_notebook(lab, browser, screenshots):
-    cells, _ = run_in_browser(lab, browser, "selftest/broken.ipynb", screenshots and screenshots / "selftest_broken.png",
+def test_checker_flags_a_broken_notebook(lab, lab_page, screenshots):
+    cells, _ = run_in_browser(lab, lab_page, "selftest/broken.ipynb", screenshots and screenshots / "selftest_broken.png",
                               timeout=120)
     found = problems_in(cells)
     by_cell = {i: [p for p in found if p.startswith(f"cell {i} ")] for i in range(len(BROKEN_CELLS))}
@@ -439,12 +493,12 @@ def test_checker_flags_a_broken_notebook(lab, browser, screenshots):
 
 @pytest.mark.timeout(RUN_TIMEOUT + 300)
 @pytest.mark.parametrize("chapter", _chapters())
-def test_chapter_runs_in_jupyterlab(chapter, lab, browser, screenshots):
+def test_chapter_runs_in_jupyterlab(chapter, lab, lab_page, screenshots):
     shot = screenshots and screenshots / chapter.replace(".ipynb", ".png")
     if shot:
         for old in [shot, *screenshots.glob(f"{shot.stem}-*.png")]: old.unlink(missing_ok=True)
     exercised = []
-    cells, seconds = run_in_browser(lab, browser, f"nbs/{chapter}", shot, widgets=exercised)
+    cells, seconds = run_in_browser(lab, lab_page, f"nbs/{chapter}", shot, widgets=exercised)
     widgets = sum(o["widget_elements"] > 0 for c in cells if c["type"] == "code" for o in c["outputs"]
                   if WIDGET_MIME in o["mimes"])
     shots = sorted(screenshots.glob(f"{shot.stem}.png")) + sorted(screenshots.glob(f"{shot.stem}-*.png")) if shot else []
