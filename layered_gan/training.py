@@ -75,6 +75,7 @@ class TrainConfig:
     self_train_flip:bool=False    # the teacher reads each image and its mirror image; its mask: the mean of the two logits
     self_train_conf:float=0.0     # only pixels where the teacher's confidence |2p - 1| is at least this count (0: all)
     self_train_filter:bool=False  # only images whose teacher mask passes seg_filter's test (coverage, border) count
+    self_train_ema:float=0.0      # the teacher as a moving average of F, this decay per update (mean teacher); 0: the renewed copy
     seg_perturbed:bool=False      # the U-Net learns from the perturbed composites D judges, with T(pi), not the plain ones
     bg_from_round:int=2           # the first round with L_bg (Algorithm 1: 2; later, a U-Net trained longer reads x_b)
     gamma_leak:float=0.0          # weight of ILSGAN's anti-leakage term: each layer, where hidden, pushed off the other (L1)
@@ -85,9 +86,8 @@ class TrainConfig:
                       ("bg_from_round", 2), ("gan_steps", 0), ("seg_steps", 0), ("self_train", 0)):  # L_bg: a U-Net; 0: skip
             if getattr(self, k) < lo: raise ValueError(f"{k} must be at least {lo}, got {getattr(self, k)}")
         for k in ("gamma_mi", "gamma_b", "gamma_bg", "gamma_size", "gamma_border", "gamma_leak", "lr_g", "lr_d", "lr_seg"):
-            v = getattr(self, k)
-            if not (v >= 0 and math.isfinite(v)): raise ValueError(f"{k} must be a finite non-negative number, got {v}")
-        if not 0 <= self.ema < 1: raise ValueError(f"ema must be in [0, 1), got {self.ema}")
+            if not ((v := getattr(self, k)) >= 0 and math.isfinite(v)): raise ValueError(f"{k} must be a finite non-negative number, got {v}")
+        if bad := [k for k in ("ema", "self_train_ema") if not 0 <= getattr(self, k) < 1]: raise ValueError(f"{bad[0]} must be in [0, 1), got {getattr(self, bad[0])}")
         if not 0 < self.border_width < 0.5: raise ValueError(f"border_width must be in (0, 0.5), got {self.border_width}")
         for k, hi in (("min_mask", 1), ("bg_shift", 0.5), ("seg_hue", 0.5), ("self_train_conf", 1)):
             if not 0 <= getattr(self, k) <= hi: raise ValueError(f"{k} must be in [0, {hi}], got {getattr(self, k)}")
@@ -111,7 +111,7 @@ SHAPES_CPU = TrainConfig(
 BEYOND_PAPER = {"gamma_border": 0.0, "model.bg_downsample": 1, "bg_shift": 0.0, "epi_hard": False, "seg_hue": 0.05,
                 "seg_filter": False, "model.mask_bias_init": 0.0, "self_train": 0, "self_train_flip": False,
                 "seg_perturbed": False, "bg_from_round": 2, "gamma_leak": 0.0,
-                "self_train_conf": 0.0, "self_train_filter": False,
+                "self_train_conf": 0.0, "self_train_filter": False, "self_train_ema": 0.0,
                 "model.bg_texture": 0, "texture_from_round": 1}
 
 def beyond_paper(cfg:TrainConfig) -> dict:
@@ -518,8 +518,8 @@ class UNetSteps(GANStep):
 
     def self_train_step(self) -> dict[str, float]:
         "One U-Net update on real images against a frozen copy's thresholded masks (option `self_train`)."
-        if (self.seg_step_n - self.cfg.seg_steps) % self.cfg.self_train_every == 0 or self.teacher is None:
-            self.teacher = copy.deepcopy(self.F).eval().requires_grad_(False)
+        renew = (self.seg_step_n - self.cfg.seg_steps) % self.cfg.self_train_every == 0 and not self.cfg.self_train_ema
+        if renew or self.teacher is None: self.teacher = copy.deepcopy(self.F).eval().requires_grad_(False)
         x = self.real.next(self.device)                        # flipped and cropped real images
         with self.autocast():
             with torch.no_grad(): t_logits = self.teacher_logits(x); target = (t_logits > 0).float()   # probability > 0.5
@@ -534,7 +534,15 @@ class UNetSteps(GANStep):
                 bce = F.binary_cross_entropy_with_logits(self.F_par(x).float(), target, reduction="none")
                 loss = (bce * keep).sum() / keep.sum().clamp(min=1)
         self._update_f(loss)
+        if self.cfg.self_train_ema: self.teacher_follow(self.cfg.self_train_ema)
         return dict(self_train=loss.item())
+
+    @torch.no_grad()
+    def teacher_follow(self, decay:float):
+        "Option `self_train_ema`: the teacher's weights and BatchNorm statistics move a fraction 1 - decay towards F's."
+        for t, s in zip([*self.teacher.parameters(), *self.teacher.buffers()], [*self.F.parameters(), *self.F.buffers()]):
+            if t.is_floating_point(): t.lerp_(s, 1 - decay)
+            else: t.copy_(s)
 
 
 # %% ../nbs/05_training.ipynb #7d2b3be5
@@ -544,6 +552,7 @@ class LayeredGANTrainer(UNetSteps):
         "Everything needed to resume exactly: weights, optimisers, moving average, random streams, position."
         return dict(G=self.G.state_dict(), D=self.D.state_dict(), Epi=self.Epi.state_dict(), F=self.F.state_dict(),
                     G_ema=self.G_ema.state_dict() if self.G_ema is not None else None,
+                    teacher=self.teacher.state_dict() if self.teacher is not None else None,   # the refinement's
                     opt_g=self.opt_g.state_dict(), opt_d=self.opt_d.state_dict(), opt_f=self.opt_f.state_dict(),
                     rng=dict(codes=self.g_codes.get_state(), data=self.g_data.get_state(), seg=self.g_seg.get_state()),
                     position=dict(round=self.round, step=self.step, seg_step=self.seg_step_n, f_ready=self.f_ready),
@@ -554,6 +563,9 @@ class LayeredGANTrainer(UNetSteps):
         for k in ("G", "D", "Epi", "F"): getattr(self, k).load_state_dict(sd[k])
         if self.G_ema is not None and sd.get("G_ema") is not None: self.G_ema.load_state_dict(sd["G_ema"])
         for k in ("opt_g", "opt_d", "opt_f"): getattr(self, k).load_state_dict(sd[k])
+        self.teacher = None                                   # a checkpoint from before the refinement, or an older one
+        if sd.get("teacher") is not None:
+            self.teacher = copy.deepcopy(self.F).eval().requires_grad_(False); self.teacher.load_state_dict(sd["teacher"])
         if rng:
             self.g_codes.set_state(sd["rng"]["codes"]); self.g_data.set_state(sd["rng"]["data"])
             self.g_seg.set_state(sd["rng"]["seg"])

@@ -252,3 +252,22 @@ def test_readme_quotes_the_narrower_discriminators():
     text = " ".join(_readme().split())
     assert f"at three quarters of the width (`--d-width 12`) it keeps the images but loses IoU on " \
            f"{words[sum(v < 0.85 for v in val)]} of three seeds" in text
+
+MT10 = [json.loads((ROOT / "data/results" / f"dw12mt_s{s}" / "metrics.json").read_text()) for s in range(6)]
+
+def test_readme_quotes_the_mean_teacher():
+    "The README's paragraph on `--self-train-ema 0.99`: the preset's six runs refined with it, then width 12 with it."
+    text, lines = " ".join(_readme().split()), _readme().splitlines()
+    curve = lambda s: json.loads((ROOT / "data/refine" / f"mt99_texr2_s{s}.json").read_text())["curve"][-1]["val_fg_iou"]
+    mt, pre = [curve(s) for s in range(6)], [m["val"]["fg_iou"] for m in PRESET]
+    ms = lambda v, f=".3f": f"{statistics.mean(v):{f}} ± {statistics.stdev(v):{f}}"
+    t = _six_seed_figures(MT10)
+    figures = [f"the preset's six seeds score validation IoU {ms(mt)} against {ms(pre)} ({sum(v < 0.85 for v in mt)} of 6 "
+               f"below 0.85 against {sum(v < 0.85 for v in pre)})",
+               f"six seeds trained in {t['walls']} each and scored test IoU {t['iou']}, {t['n85']} of 6 at 0.85 or above "
+               f"({t['low']}), {t['n600']} of 6 within ten minutes", t["fid"]]
+    for x in figures: assert x in text, x
+    for s, m in enumerate(MT10):
+        row = (f"| {s} | {m['val']['fg_iou']:.3f} | {m['fg_iou']:.3f} | {m['miou']:.3f} | {m['pred_coverage']:.3f} | "
+               f"{m['fid']:,.0f} | {m['bg_fid']:,.0f} | {m['nmi']:.3f} | {m['wall_s']:.0f} s |")
+        assert row in lines, row

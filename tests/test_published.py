@@ -117,6 +117,8 @@ for _n, _c in COMMANDS.items():
 # made with the preset as it is now (texture from round 2, refinement filtered): nothing to pin
 COMMANDS.update({f"dw{w}_s{s}": f"layered-gan train --out runs/dw/dw{w}_s{s} --seed {s} --channels-last --d-width {w} --threads 2 "
                                   "--no-progress" for w in (8, 12) for s in range(3)})   # narrower Ds (performance chapter)
+COMMANDS.update({f"dw12mt_s{s}": f"layered-gan train --out runs/mt/dw12mt_s{s} --seed {s} --channels-last --d-width 12 "
+                                 "--self-train-ema 0.99 --threads 2 --no-progress" for s in range(6)})   # with the mean teacher (performance chapter, README)
 
 def expand_bash(block:str) -> list[str]:
     "The commands a docs' bash block runs: continuations joined, comments dropped, `X=\"...\"` and `for v in ...; do ... done` expanded."
