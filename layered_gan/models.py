@@ -173,6 +173,8 @@ class NextStage(nn.Module):
         self.out = _same_block(ch, ch // 2)
     def forward(self, h:Tensor, code:Tensor) -> Tensor:
         code = code[:, :, None, None].expand(-1, -1, *h.shape[2:])         # (B, code_dim, H, W)
+        if h.is_contiguous(memory_format=torch.channels_last):   # laid out as h, the concatenation needs no conversion
+            code = code.contiguous(memory_format=torch.channels_last)   # for the conv (the same values: the same result)
         return self.out(self.res(self.joint(torch.cat([code, h], 1))))
 
 # %% ../nbs/03_models.ipynb #9db835b3
