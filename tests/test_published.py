@@ -119,6 +119,9 @@ COMMANDS.update({f"dw{w}_s{s}": f"layered-gan train --out runs/dw/dw{w}_s{s} --s
                                   "--no-progress" for w in (8, 12) for s in range(3)})   # narrower Ds (performance chapter)
 COMMANDS.update({f"dw12mt_s{s}": f"layered-gan train --out runs/mt/dw12mt_s{s} --seed {s} --channels-last --d-width 12 "
                                  "--self-train-ema 0.99 --threads 2 --no-progress" for s in range(6)})   # with the mean teacher (performance chapter, README)
+COMMANDS.update({f"lbg{k}_s{s}": f"layered-gan train --out runs/bg{k}/bg{k}_s{s} --seed {s} --channels-last --d-width 12 "
+                                  f"--self-train-ema 0.99 --bg-batch {k} --threads 2 --no-progress"
+                 for k, n in ((8, 1), (16, 3)) for s in range(n)})   # L_bg on part of the batch (performance chapter, README)
 
 def expand_bash(block:str) -> list[str]:
     "The commands a docs' bash block runs: continuations joined, comments dropped, `X=\"...\"` and `for v in ...; do ... done` expanded."
