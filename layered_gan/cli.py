@@ -397,9 +397,13 @@ def cmd_publish(args) -> int:
     missing = [f for f in need if not (run / f).is_file()]
     if missing: raise CLIError(f"{run} is not a finished run (missing {', '.join(missing)})")
     grids = sorted((run / "samples").glob("round*_step*.png"), key=lambda p: (int(p.name[5:p.name.index("_")]), p.name))
+    held = [f for f in (*need, "samples.png") if (out / f).exists()]
+    if held and not args.overwrite:   # another run's published files: nothing is replaced unless asked
+        raise CLIError(f"{out} already holds published files ({', '.join(held)}); choose another folder or pass --overwrite")
     out.mkdir(parents=True, exist_ok=True)
     for f in need: shutil.copyfile(run / f, out / f)
     if grids: shutil.copyfile(grids[-1], out / "samples.png")
+    else: (out / "samples.png").unlink(missing_ok=True)   # an earlier run's grid would pass for this run's
     print(f"copied {', '.join(need + (['samples.png'] if grids else []))} from {run} to {out}")
     return 0
 
@@ -575,6 +579,7 @@ def _add_inference(sub):
     sg.set_defaults(func=cmd_segment)
     pb = sub.add_parser("publish", help="copy a run's small result files into a folder (e.g. data/results/NAME)")
     pb.add_argument("run", help="run folder"); pb.add_argument("out", help="destination folder")
+    pb.add_argument("--overwrite", action="store_true", help="replace the published files already in the destination")
     pb.set_defaults(func=cmd_publish)
 
 # %% ../nbs/11_cli.ipynb #ff194642

@@ -68,13 +68,13 @@ bench() {  # bench NAME LIMIT ARGS...: a benchmark into OUTDIR/NAME.json, kept o
 short() {  # short NAME LIMIT FLAGS...: the short run of the paper's model, published into OUTDIR/NAME
   local name=$1 limit=$2; shift 2
   step "$name" "$limit" "${LG[@]}" train --preset cub --dataset shapes $SHORT "$@" $DEV --out "runs/gpu/$name" --no-progress \
-    --no-plan --overwrite --sample-every 0 --ckpt-every 0 && "${LG[@]}" publish "runs/gpu/$name" "$OUT/$name"
+    --no-plan --overwrite --sample-every 0 --ckpt-every 0 && "${LG[@]}" publish --overwrite "runs/gpu/$name" "$OUT/$name"
 }
 if [ "$PART" != 2 ]; then
   bench bench_fp32 100 $BENCH --precision fp32
   bench bench_bf16 100 $BENCH --precision bf16
   step paper64 180 "${LG[@]}" train --preset shapes-paper $PAPER $DEV --out runs/gpu/paper64 --no-progress --no-plan \
-    --overwrite && "${LG[@]}" publish runs/gpu/paper64 "$OUT/paper64"
+    --overwrite && "${LG[@]}" publish --overwrite runs/gpu/paper64 "$OUT/paper64"
   short train_fp32 70
   short train_bf16 70 --bf16
 fi
@@ -84,7 +84,7 @@ if [ "$PART" != 1 ]; then
   bench bench_bf16_cl_compile 150 $BENCH128 --precision bf16 --batch $B1 --channels-last --compile
   bench bench_fp32_growth 50 $BENCH128 --precision fp32 --batch $B2
   step default 150 "${LG[@]}" train $DEFAULT $DEV --out runs/gpu/default --no-progress --no-plan --overwrite \
-    && "${LG[@]}" publish runs/gpu/default "$OUT/default"
+    && "${LG[@]}" publish --overwrite runs/gpu/default "$OUT/default"
   short train_cl_fp32 55 --channels-last
   short train_cl_bf16 55 --channels-last --bf16
 fi

@@ -260,3 +260,18 @@ def test_a_failed_checkpoint_write_leaves_the_old_checkpoint_and_no_temporary_fi
     monkeypatch.undo()
     assert [p.name for p in tmp_path.iterdir()] == ["checkpoint.pt"]   # neither a temporary file nor a shifted previous
     assert torch.load(tmp_path / "checkpoint.pt")["x"].tolist() == [0, 1, 2, 3]
+
+# --- publish never replaces another run's published files unless asked ---
+def test_publish_keeps_what_is_already_published(tmp_path, capsys):
+    def finished(name, grid=True):
+        r = tmp_path / name; (r / "samples").mkdir(parents=True)
+        for f in ("config.json", "metrics.json", "losses.png"): (r / f).write_text(f"{name} {f}")
+        if grid: (r / "samples" / "round1_step000002.png").write_text(f"{name} grid")
+        return r
+    a, b, out = finished("a"), finished("b", grid=False), tmp_path / "pub"
+    assert cli.main(["publish", str(a), str(out)]) == 0
+    kept = {f.name: f.read_text() for f in out.iterdir()}
+    assert "already holds published files" in main_error(["publish", b, out], capsys)
+    assert {f.name: f.read_text() for f in out.iterdir()} == kept                # nothing replaced
+    assert cli.main(["publish", str(b), str(out), "--overwrite"]) == 0
+    assert {f.name: f.read_text() for f in out.iterdir()} == {f: f"b {f}" for f in ("config.json", "metrics.json", "losses.png")}
