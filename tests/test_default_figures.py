@@ -282,3 +282,16 @@ def test_readme_quotes_l_bg_on_part_of_the_batch():
                f"at 16, seeds 0 to 2 score {f3([m['val']['fg_iou'] for m in b16])} (test {f3([m['fg_iou'] for m in b16])}), "
                f"trained in {walls[0]}-{walls[-1]} s each"]
     for x in figures: assert x in text, x
+
+
+def test_readme_quotes_a_smaller_batch():
+    "The README's paragraph on `--batch-size 24`: the run's saving from the steps timed in turn, and seed 0 (performance chapter)."
+    text = " ".join(_readme().split())
+    r = json.loads((ROOT / "data/bench/step_ab/batch24.json").read_text())["run_training_s"]
+    run = lambda n: json.loads((ROOT / "data/results" / n / "metrics.json").read_text())
+    b24, whole = run("b24_s0"), MT10[0]
+    assert b24["val"]["fg_iou"] < 0.85    # the rule fails on the first seed, as said
+    figures = [f"a run's training comes to {1 - r['B'] / r['A']:.0%} less",
+               f"seed 0 scores validation IoU {b24['val']['fg_iou']:.3f} ({whole['val']['fg_iou']:.3f} at 32) and "
+               f"shapes-FID {b24['val']['fid']:.0f} ({whole['val']['fid']:.0f} at 32)"]
+    for x in figures: assert x in text, x

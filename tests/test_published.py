@@ -122,6 +122,8 @@ COMMANDS.update({f"dw12mt_s{s}": f"layered-gan train --out runs/mt/dw12mt_s{s} -
 COMMANDS.update({f"lbg{k}_s{s}": f"layered-gan train --out runs/bg{k}/bg{k}_s{s} --seed {s} --channels-last --d-width 12 "
                                   f"--self-train-ema 0.99 --bg-batch {k} --threads 2 --no-progress"
                  for k, n in ((8, 1), (16, 3)) for s in range(n)})   # L_bg on part of the batch (performance chapter, README)
+COMMANDS["b24_s0"] = ("layered-gan train --out runs/b24/b24_s0 --seed 0 --channels-last --d-width 12 --self-train-ema 0.99 "
+                      "--batch-size 24 --threads 2 --no-progress")   # a batch of 24 (performance chapter)
 
 def expand_bash(block:str) -> list[str]:
     "The commands a docs' bash block runs: continuations joined, comments dropped, `X=\"...\"` and `for v in ...; do ... done` expanded."
