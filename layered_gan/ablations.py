@@ -20,7 +20,7 @@ from multiprocessing import get_context
 from pathlib import Path
 import torch
 from .training import (TrainConfig, LayeredGANTrainer, train_config, override, config_to_dict, config_from_dict,
-                                  beyond_paper)
+                                  beyond_paper, SHAPES_BEFORE_TEN_MINUTES)
 from .composition import compose, FigureExplorer
 
 # %% ../nbs/10_ablations.ipynb #c17bb28d
@@ -56,7 +56,7 @@ ABLATIONS.update({f"paper_{k}_s{s}": (("paper_mi",), {**ch, "seed": s}) for k, c
 # measured on its own in the training chapter), and its G_b draws no texture, as in the stored runs (the texture is
 # measured on its own in the performance chapter).
 ABLATION_PINNED = {"gan_steps": 800, "seg_steps": 250, "lr_g": 2e-4, "lr_d": 4e-4, "self_train": 0, "seg_perturbed": False,
-                   "self_train_filter": False, "model.bg_texture": 0, "texture_from_round": 1}
+                   "self_train_filter": False, "model.bg_texture": 0, "texture_from_round": 1, **SHAPES_BEFORE_TEN_MINUTES}
 def ablation_base(preset:str) -> TrainConfig:
     "The config an ablation changes: 'shapes-paper' as it is, or the CPU recipe 'shapes' at `ABLATION_PINNED`."
     return train_config(preset, self_train=0) if preset == "shapes-paper" else train_config(preset, **ABLATION_PINNED)

@@ -21,7 +21,7 @@ from torch.utils.flop_counter import FlopCounterMode
 
 from .models import sample_codes
 from .runs import memory_estimate
-from .training import TrainConfig, LayeredGANTrainer, train_config, override, RealBatches
+from .training import TrainConfig, LayeredGANTrainer, train_config, override, RealBatches, SHAPES_BEFORE_TEN_MINUTES
 
 # %% auto #0
 __all__ = ['timeit', 'matmul_ceiling', 'count_step_flops', 'peak_mem_mb', 'rss_mb', 'bench_config', 'bench_isolated',
@@ -126,8 +126,8 @@ def bench_isolated(cfg:TrainConfig, device="cpu", warmup:int=2, repeat:int=5, ce
 
 # %% ../nbs/09_performance.ipynb #98eda033
 def model_sizes(name:str, resolution:int) -> TrainConfig:
-    "'cpu': the built-in dataset's CPU preset; 'paper': the paper's model (CUB preset), at a resolution."
-    base = train_config("shapes") if name == "cpu" else train_config("cub")
+    "'cpu': the built-in dataset's CPU preset before its ten-minute settings (D at width 16, as the published benchmarks); 'paper': the paper's model (CUB preset), at a resolution."
+    base = train_config("shapes", **SHAPES_BEFORE_TEN_MINUTES) if name == "cpu" else train_config("cub")
     return override(base, **{"model.resolution": resolution})
 
 def _machine(device:str|None, quick:bool) -> tuple[str, bool, dict]:

@@ -488,7 +488,7 @@ def estimate_run(cfg:TrainConfig, device:str|None=None,
                  eval_rounds:int=0,    # generated images of the scores after every round (`train_run`'s); 0: none
                  n_eval:int|None=None, # real images scored in each split (`train_run`'s); None: all
                 ) -> dict[str, float]:
-    """Seconds per GAN step (averaged over the rounds: from round 2 on it holds L_bg) and per U-Net step of `cfg` on
+    """Seconds per GAN step (averaged over the rounds: from round 2 on it holds L_bg and G_b's texture) and per U-Net step of `cfg` on
     `device` (median of the timed steps, on random images), for its whole
     schedule (`train_s`), for its evaluations (`eval_s`, from the time per image of each part) and in all (`total_s`)."""
     device = torch.device(device or ("cuda" if torch.cuda.is_available() else "cpu"))
@@ -502,9 +502,12 @@ def estimate_run(cfg:TrainConfig, device:str|None=None,
             t0 = time.perf_counter(); step(); sync(); times.append(time.perf_counter() - t0)
         return statistics.median(times)
     gan1, seg = per_step(tr.gan_step), per_step(tr.seg_step) if cfg.seg_steps else 0.0
-    gan2, with_bg = gan1, max(0, cfg.rounds - cfg.bg_from_round + 1) if cfg.gamma_bg > 0 else 0
-    if with_bg:   # from round `bg_from_round` (2) on, L_bg puts the frozen U-Net into every generator update
-        tr.round, tr.f_ready = cfg.bg_from_round - 1, True
+    # from round `bg_from_round` (2) on L_bg puts the frozen U-Net into every generator update, and from round
+    # `texture_from_round` on G_b draws its texture: the step of the later rounds is timed from the first that has either
+    later = min([cfg.bg_from_round] * (cfg.gamma_bg > 0) + [cfg.texture_from_round] * bool(cfg.model.bg_texture), default=cfg.rounds + 1)
+    gan2, with_bg = gan1, max(0, cfg.rounds - max(later, 2) + 1)
+    if with_bg:
+        tr.round, tr.f_ready = max(later, 2) - 1, True
         gan2 = per_step(tr.gan_step)
     gan = ((cfg.rounds - with_bg) * gan1 + with_bg * gan2) / cfg.rounds  # a GAN step, on average over the rounds
     # an update of `self_train` (real images, a frozen copy's masks) costs about what a synthetic U-Net update does

@@ -16,7 +16,7 @@
 #   bench_bf16_cl.json                 the same in channels_last at batch 32 and 128; bench_bf16_cl_compile.json with
 #                                      torch.compile as well
 #   bench_fp32_growth.json             float32 at batch 128 and 256
-#   default/                           `layered-gan train --no-seg-perturbed --no-self-train-filter --bg-texture 0` (the
+#   default/                           `layered-gan train --no-seg-perturbed --no-self-train-filter --bg-texture 0 --d-width 16 --no-channels-last --self-train-ema 0 --gamma-bg 2` (the
 #                                      built-in recipe, plain pairs, every image refined, no texture) on the GPU
 #   train_cl_fp32/, train_cl_bf16/     the two short runs of part 1 in channels_last
 # Both parts:
@@ -51,7 +51,7 @@ else
   B4="32 64 128 256"
   SHORT="--resolution 64 --rounds 1 --gan-steps 300 --seg-steps 100 --n-fid 1000"
   PAPER="--resolution 64 --eval-rounds 1000 --n-fid 1000"
-  DEFAULT="--eval-rounds 1000 --no-seg-perturbed --no-self-train-filter --bg-texture 0"   # as data/bench/gpu/default ran
+  DEFAULT="--eval-rounds 1000 --no-seg-perturbed --no-self-train-filter --bg-texture 0 --d-width 16 --no-channels-last --self-train-ema 0 --gamma-bg 2"   # as data/bench/gpu/default ran
 fi
 t0=$(date +%s)
 step() {  # step NAME LIMIT COMMAND...: run COMMAND for at most LIMIT seconds, say how it ended

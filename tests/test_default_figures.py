@@ -32,15 +32,16 @@ def test_readme_sentences_on_the_default_runs():
     assert min(test) > 0.85
     for f in figures: assert f in text, f
 
-PRESET = [json.loads((ROOT / "data/results" / f"texr2_s{s}" / "metrics.json").read_text()) for s in range(6)]   # the preset
+PRESET = [json.loads((ROOT / "data/results" / f"nobg_s{s}" / "metrics.json").read_text()) for s in range(6)]   # the preset
+TEXTURE = [json.loads((ROOT / "data/results" / f"texr2_s{s}" / "metrics.json").read_text()) for s in range(6)]   # before its ten-minute settings
 FILTER = [json.loads((ROOT / "data/results" / f"filter_s{s}" / "metrics.json").read_text()) for s in range(6)]   # no texture
 MT10 = [json.loads((ROOT / "data/results" / f"dw12mt_s{s}" / "metrics.json").read_text()) for s in range(6)]   # D at 12, mean teacher
 
 def test_readme_tables_of_the_preset():
-    "The README's tables over six seeds: the preset (`texr2_s*`), without its texture (`filter_s*`), width 12 with the mean teacher."
+    "The README's tables over six seeds: the preset (`nobg_s*`), before its ten-minute settings (`texr2_s*`), without the texture (`filter_s*`), width 12 with the mean teacher."
     lines = _readme().splitlines()
     ms = lambda v, f=".3f": f"{statistics.mean(v):{f}} ± {statistics.stdev(v):{f}}"
-    for runs in (PRESET, FILTER, MT10):
+    for runs in (PRESET, TEXTURE, FILTER, MT10):
         for s, m in enumerate(runs):
             row = (f"| {s} | {m['val']['fg_iou']:.3f} | {m['fg_iou']:.3f} | {m['miou']:.3f} | {m['pred_coverage']:.3f} | "
                    f"{m['fid']:,.0f} | {m['bg_fid']:,.0f} | {m['nmi']:.3f} | {m['wall_s']:.0f} s |")
@@ -64,10 +65,14 @@ def _six_seed_figures(runs:list) -> dict:
 def test_readme_sentences_on_the_preset():
     "The set-up paragraph and the summaries under both tables: walls, test IoU, seeds at 0.85, shapes-FID against the reference."
     text = " ".join(_readme().split())
-    p, f = _six_seed_figures(PRESET), _six_seed_figures(FILTER)
+    n, p, f = _six_seed_figures(PRESET), _six_seed_figures(TEXTURE), _six_seed_figures(FILTER)
+    minutes = sorted(m["wall_s"] / 60 for m in PRESET)
     w6 = [round(json.loads((ROOT / "data/results" / f"default_timed_s{s}" / "metrics.json").read_text())["wall_s"]) for s in range(6)]
-    figures = [f"six seeds trained in {p['walls']} each (no evaluation during training) and scored test IoU "
-               f"{p['iou']}, {p['n85']} of 6 at 0.85 or above",
+    figures = [f"six seeds trained in {n['walls']} each (no evaluation during training) and scored test IoU "
+               f"{n['iou']}, {n['n85']} of 6 at 0.85 or above",
+               f"It segments the built-in dataset in {minutes[0]:.1f} to {minutes[-1]:.1f} minutes on a 2-core CPU",
+               f"The six seeds trained in {n['walls']} each and scored test IoU {n['iou']}, {n['n85']} of 6 at 0.85 or above "
+               f"({n['low']}), {n['n600']} of 6 within ten minutes; {n['fid']}",
                f"{p['n85']} of 6 seeds reach test IoU 0.85 ({p['low']}",
                f"and {p['n600']} of 6 trained within ten minutes", p["fid"],
                f"Without the texture the same seeds trained in {f['walls']} and scored test IoU {f['iou']}, {f['n85']} of 6 at 0.85 "
@@ -258,10 +263,10 @@ def test_readme_quotes_the_mean_teacher():
     "The README's paragraph on `--self-train-ema 0.99`: the preset's six runs refined with it, then width 12 with it (table above)."
     text = " ".join(_readme().split())
     curve = lambda s: json.loads((ROOT / "data/refine" / f"mt99_texr2_s{s}.json").read_text())["curve"][-1]["val_fg_iou"]
-    mt, pre = [curve(s) for s in range(6)], [m["val"]["fg_iou"] for m in PRESET]
+    mt, pre = [curve(s) for s in range(6)], [m["val"]["fg_iou"] for m in TEXTURE]
     ms = lambda v, f=".3f": f"{statistics.mean(v):{f}} ± {statistics.stdev(v):{f}}"
     t = _six_seed_figures(MT10)
-    figures = [f"the preset's six seeds score validation IoU {ms(mt)} against {ms(pre)} ({sum(v < 0.85 for v in mt)} of 6 "
+    figures = [f"those six seeds score validation IoU {ms(mt)} against {ms(pre)} ({sum(v < 0.85 for v in mt)} of 6 "
                f"below 0.85 against {sum(v < 0.85 for v in pre)})",
                f"six seeds trained in {t['walls']} each and scored test IoU {t['iou']}, {t['n85']} of 6 at 0.85 or above "
                f"({t['low']}), {t['n600']} of 6 within ten minutes", t["fid"]]
@@ -294,4 +299,24 @@ def test_readme_quotes_a_smaller_batch():
     figures = [f"a run's training comes to {1 - r['B'] / r['A']:.0%} less",
                f"seed 0 scores validation IoU {b24['val']['fg_iou']:.3f} ({whole['val']['fg_iou']:.3f} at 32) and "
                f"shapes-FID {b24['val']['fid']:.0f} ({whole['val']['fid']:.0f} at 32)"]
+    for x in figures: assert x in text, x
+
+
+def test_readme_quotes_ten_minutes_without_l_bg():
+    "The README's paragraph on `--gamma-bg 0`: the step's saving (data/bench/step_ab/gamma_bg0.json) and the rule's seeds."
+    text = " ".join(_readme().split())
+    ab = json.loads((ROOT / "data/bench/step_ab/gamma_bg0.json").read_text())
+    ms, r = ab["ms_per_step"], ab["run_training_s"]
+    three, mt3 = PRESET[:3], MT10[:3]
+    f3 = lambda v, f=".3f": f"{', '.join(format(x, f) for x in v[:-1])} and {format(v[-1], f)}"
+    w3 = sorted(round(m["wall_s"]) for m in three)
+    val = [m["val"]["fg_iou"] for m in three]
+    assert min(val) >= 0.85 and max(w3) <= 600     # the rule holds, as said
+    figures = [f"a later round's GAN step is {1 - ms['B']['gan_bg'] / ms['A']['gan_bg']:.0%} shorter and a run's training "
+               f"{1 - r['B'] / r['A']:.0%} shorter",
+               f"seeds 0 to 2 score validation IoU {f3(val)} (mean {statistics.mean(val):.3f} against "
+               f"{statistics.mean(m['val']['fg_iou'] for m in TEXTURE[:3]):.3f}",
+               f"with $L_{{bg}}$ {f3([m['val']['fg_iou'] for m in mt3])}) and validation shapes-FID "
+               f"{f3([m['val']['fid'] for m in three], '.0f')} (mean {statistics.mean(m['val']['fid'] for m in three):.0f}), "
+               f"trained in {w3[0]}-{w3[-1]} s each"]
     for x in figures: assert x in text, x

@@ -124,6 +124,16 @@ COMMANDS.update({f"lbg{k}_s{s}": f"layered-gan train --out runs/bg{k}/bg{k}_s{s}
                  for k, n in ((8, 1), (16, 3)) for s in range(n)})   # L_bg on part of the batch (performance chapter, README)
 COMMANDS["b24_s0"] = ("layered-gan train --out runs/b24/b24_s0 --seed 0 --channels-last --d-width 12 --self-train-ema 0.99 "
                       "--batch-size 24 --threads 2 --no-progress")   # a batch of 24 (performance chapter)
+# ... and before it took the ten-minute settings (D at width 12, channels_last, the mean teacher, no L_bg): every run
+# above pins the values it had (`SHAPES_BEFORE_TEN_MINUTES`) where its command does not name them
+PIN_BEFORE_TEN = (("--d-width", "--d-width 16"), ("channels-last", "--no-channels-last"),
+                  ("--self-train-ema", "--self-train-ema 0"), ("--gamma-bg", "--gamma-bg 2"))
+for _n, _c in COMMANDS.items():
+    if ("--dataset folder" not in _c or "--preset shapes " in _c) and "--preset shapes-paper" not in _c:
+        COMMANDS[_n] = " ".join([_c, *(pin for flag, pin in PIN_BEFORE_TEN if flag not in _c)])
+# made with the preset as it is now
+COMMANDS.update({f"nobg_s{s}": f"layered-gan train --out runs/nobg/nobg_s{s} --seed {s} --channels-last --d-width 12 "
+                               "--self-train-ema 0.99 --gamma-bg 0 --threads 2 --no-progress" for s in range(6)})   # the preset (training and performance chapters, README)
 
 def expand_bash(block:str) -> list[str]:
     "The commands a docs' bash block runs: continuations joined, comments dropped, `X=\"...\"` and `for v in ...; do ... done` expanded."
@@ -187,3 +197,27 @@ def config_diff(argv:list[str], config_json:Path) -> dict:
 def test_command_gives_the_published_config(name):
     diff = config_diff(shlex.split(COMMANDS[name])[1:], ROOT / "data/results" / name / "config.json")
     assert not diff, f"{name}: the command gives (today, published): {diff}"
+
+
+def step_ab_commands() -> dict[str, str]:
+    "The docs' `scripts/step_ab.py` commands, by the file they write: {json path: command}."
+    out = {}
+    for c in docs_commands():
+        if c.startswith("python scripts/step_ab.py"): out[shlex.split(c)[shlex.split(c).index("--out") + 1]] = c
+    return out
+
+def test_every_step_ab_file_has_a_command():
+    files = {f"data/bench/step_ab/{p.name}" for p in (ROOT / "data/bench/step_ab").glob("*.json")}
+    assert files == set(step_ab_commands()), files ^ set(step_ab_commands())
+
+@pytest.mark.parametrize("path", sorted(f"data/bench/step_ab/{p.name}" for p in (ROOT / "data/bench/step_ab").glob("*.json")))
+def test_step_ab_command_gives_the_timed_configs(path):
+    "The docs' command for a timing in turn builds, today, the two configs the file records (as for the runs above)."
+    from layered_gan.training import apply_settings, train_config
+    a = shlex.split(step_ab_commands()[path])[2:]
+    get = lambda flag: [a[i + 1] for i, x in enumerate(a) if x == flag]
+    base = apply_settings(train_config((get("--preset") or ["shapes"])[0]), get("--set"))
+    rec = json.loads((ROOT / path).read_text())
+    for k in ("a", "b"):
+        got, want = config_to_dict(apply_settings(base, get(f"--{k}"))), config_to_dict(config_from_dict(rec[f"config_{k}"]))
+        assert got == want, f"{path} {k}: (today, recorded) {({f: (got[f], want[f]) for f in got if got[f] != want.get(f)})}"
