@@ -199,3 +199,19 @@ def test_readme_quotes_six_seeds_with_the_plausible_masks_refinement():
     f = (f"the recipe with it scores test IoU {_ms(with_)} over the six seeds against {_ms(without)} without it, "
          f"{n(with_)} of 6 seeds at 0.85 or more {more}")
     assert f in readme, f
+
+
+def test_readme_quotes_the_second_look_without_the_background_loss():
+    "The README's sentence on --self-train-flip over the re-trained runs without L_bg (datasets chapter, 'The second look, without the background loss')."
+    readme = " ".join((ROOT / "README.md").read_text().split())
+    refine = ROOT / "data/refine"
+    curve = lambda n: {c["step"]: c["val_fg_iou"] for c in json.loads((refine / f"{n}.json").read_text())["curve"]}
+    tests = {k: [json.loads((refine / f"{k}_s{s}_test.json").read_text()) for s in range(3)]
+             for k in ("flip_photo11_bg0", "photo11_bg0_rerun")}
+    (nf,), (nn,) = ({t["step"] for t in ts} for ts in tests.values())     # each scored once, at one length
+    at = {k: [curve(f"{k}_s{s}")[n] for s in range(3)] for k, n in (("flip_photo11_bg0", nf), ("photo11_bg0_rerun", nn))}
+    f = lambda k, n: (f"{statistics.mean(at[k]):.3f} at {n:,} updates ({', '.join(f'{v:.3f}' for v in at[k])}; "
+                      f"test {_ms([t['test_fg_iou'] for t in tests[k]])})")
+    figure = f"{f('flip_photo11_bg0', nf)} against {f('photo11_bg0_rerun', nn)} for one look, every seed"
+    own = _scores([f"photo11_s{s}" for s in range(3)], "val")
+    assert all(a > b for a, b in zip(at["flip_photo11_bg0"], own)) and figure in readme, figure   # "every seed ahead"

@@ -68,6 +68,9 @@ COMMANDS = {
                             f"--seed {s} --gamma-bg 0 --eval-rounds 500 --threads 2 --no-progress" for s in range(3)},   # datasets chapter
     **{f"photo11_bg3_s{s}": f"layered-gan train --dataset folder --data-root runs/folders/photo11 --out runs/photo11/bg3_s{s} "
                             f"--seed {s} --set bg_from_round=3 --eval-rounds 500 --threads 2 --no-progress" for s in range(3)},
+    **{f"photo11_bg0_pre_s{s}": f"layered-gan train --dataset folder --data-root runs/folders/photo11 --out runs/photo11/bg0_s{s} "
+                                f"--seed {s} --gamma-bg 0 --self-train 0 --eval-rounds 500 --threads 2 --no-progress"
+       for s in range(3)},   # the same runs trained again, before their refinement (datasets chapter, the second look)
     "texture_bg0_s1": "layered-gan train --dataset folder --data-root runs/folders/texture --out runs/texture/bg0_s1 --seed 1 "
                       "--gamma-bg 0 --eval-rounds 500 --threads 2 --no-progress",
     **{f"segpert_texture_s{s}": f"layered-gan train --dataset folder --data-root runs/folders/texture --out runs/segpert/texture_pert_s{s} "
