@@ -215,3 +215,13 @@ def test_readme_quotes_the_second_look_without_the_background_loss():
     figure = f"{f('flip_photo11_bg0', nf)} against {f('photo11_bg0_rerun', nn)} for one look, every seed"
     own = _scores([f"photo11_s{s}" for s in range(3)], "val")
     assert all(a > b for a, b in zip(at["flip_photo11_bg0"], own)) and figure in readme, figure   # "every seed ahead"
+
+def test_readme_quotes_the_second_look_on_textures():
+    "The README's sentence on the candidate trained whole on the texture folder (datasets chapter, 'The second look on the texture folder')."
+    readme = " ".join((ROOT / "README.md").read_text().split())
+    cand, pre = _scores([f"flip_texture_s{s}" for s in range(3)], "val"), _scores(TEXTURE_PRESET, "val")
+    worst = min(range(3), key=lambda s: cand[s] - pre[s])
+    assert pre[worst] - cand[worst] > 0.02                                # the rule: a seed more than 0.02 below
+    figure = (f"the texture folder's seeds score validation {cand[0]:.3f}, {cand[1]:.3f} and {cand[2]:.3f} against "
+              f"{pre[0]:.3f}, {pre[1]:.3f} and {pre[2]:.3f} for the preset: seed {worst} falls {pre[worst] - cand[worst]:.3f} below its own run")
+    assert figure in readme, figure

@@ -71,6 +71,9 @@ COMMANDS = {
     **{f"photo11_bg0_pre_s{s}": f"layered-gan train --dataset folder --data-root runs/folders/photo11 --out runs/photo11/bg0_s{s} "
                                 f"--seed {s} --gamma-bg 0 --self-train 0 --eval-rounds 500 --threads 2 --no-progress"
        for s in range(3)},   # the same runs trained again, before their refinement (datasets chapter, the second look)
+    **{f"flip_texture_s{s}": f"layered-gan train --dataset folder --data-root runs/folders/texture --out runs/texture/cand_s{s} "
+                             f"--seed {s} --gamma-bg 0 --self-train 1000 --self-train-flip --eval-rounds 500 --no-progress "
+                             f"--threads {2 if s == 0 else 1}" for s in range(3)},   # the second look on the texture folder (datasets chapter)
     "texture_bg0_s1": "layered-gan train --dataset folder --data-root runs/folders/texture --out runs/texture/bg0_s1 --seed 1 "
                       "--gamma-bg 0 --eval-rounds 500 --threads 2 --no-progress",
     **{f"segpert_texture_s{s}": f"layered-gan train --dataset folder --data-root runs/folders/texture --out runs/segpert/texture_pert_s{s} "
