@@ -225,3 +225,12 @@ def test_readme_quotes_the_second_look_on_textures():
     figure = (f"the texture folder's seeds score validation {cand[0]:.3f}, {cand[1]:.3f} and {cand[2]:.3f} against "
               f"{pre[0]:.3f}, {pre[1]:.3f} and {pre[2]:.3f} for the preset: seed {worst} falls {pre[worst] - cand[worst]:.3f} below its own run")
     assert figure in readme, figure
+
+def test_readme_quotes_where_the_textures_lose():
+    "The README's sentence on the texture runs' refinement curves: seed 0 loses with the second look as with one."
+    readme = " ".join((ROOT / "README.md").read_text().split())
+    c = {k: _curve(f"{k}_s0") for k in ("flip_texture_bg0", "texture_bg0")}
+    assert c["flip_texture_bg0"][0] == c["texture_bg0"][0]
+    figure = (f"seed 0 loses with the second look as with one ({c['flip_texture_bg0'][500]:.3f} and {c['texture_bg0'][500]:.3f} "
+              f"at 500 updates against {c['texture_bg0'][0]:.3f} before)")
+    assert figure in readme, figure
