@@ -77,6 +77,7 @@ class TrainConfig:
     self_train_conf:float=0.0     # only pixels where the teacher's confidence |2p - 1| is at least this count (0: all)
     self_train_filter:bool=False  # only images whose teacher mask passes seg_filter's test (coverage, border) count
     self_train_ema:float=0.0      # the teacher as a moving average of F, this decay per update (mean teacher); 0: the renewed copy
+    self_train_synth:float=0.0    # each refinement update also takes a synthetic batch's U-Net loss, at this weight (0: real only)
     seg_perturbed:bool=False      # the U-Net learns from the perturbed composites D judges, with T(pi), not the plain ones
     bg_from_round:int=2           # the first round with L_bg (Algorithm 1: 2; later, a U-Net trained longer reads x_b)
     gamma_leak:float=0.0          # weight of ILSGAN's anti-leakage term: each layer, where hidden, pushed off the other (L1)
@@ -87,7 +88,7 @@ class TrainConfig:
         for k, lo in (("batch_size", 1), ("rounds", 1), ("self_train_every", 1), ("texture_from_round", 1),
                       ("bg_from_round", 2), ("gan_steps", 0), ("seg_steps", 0), ("self_train", 0), ("bg_batch", 0), ("n_train", 1)):
             if (v := getattr(self, k)) is not None and v < lo: raise ValueError(f"{k} must be at least {lo}, got {v}")
-        for k in ("gamma_mi", "gamma_b", "gamma_bg", "gamma_size", "gamma_border", "gamma_leak", "lr_g", "lr_d", "lr_seg"):
+        for k in ("gamma_mi", "gamma_b", "gamma_bg", "gamma_size", "gamma_border", "gamma_leak", "self_train_synth", "lr_g", "lr_d", "lr_seg"):
             if not ((v := getattr(self, k)) >= 0 and math.isfinite(v)): raise ValueError(f"{k} must be a finite non-negative number, got {v}")
         if bad := [k for k in ("ema", "self_train_ema") if not 0 <= getattr(self, k) < 1]: raise ValueError(f"{bad[0]} must be in [0, 1), got {getattr(self, bad[0])}")
         if not 0 < self.border_width < 0.5: raise ValueError(f"border_width must be in (0, 0.5), got {self.border_width}")
@@ -120,7 +121,7 @@ SHAPES_BEFORE_TEN_MINUTES = {"model.d_width": 16, "channels_last": False, "self_
 BEYOND_PAPER = {"gamma_border": 0.0, "model.bg_downsample": 1, "bg_shift": 0.0, "epi_hard": False, "seg_hue": 0.05,
                 "seg_filter": False, "model.mask_bias_init": 0.0, "self_train": 0, "self_train_flip": False,
                 "seg_perturbed": False, "bg_from_round": 2, "gamma_leak": 0.0,
-                "self_train_conf": 0.0, "self_train_filter": False, "self_train_ema": 0.0, "bg_batch": 0,
+                "self_train_conf": 0.0, "self_train_filter": False, "self_train_ema": 0.0, "self_train_synth": 0.0, "bg_batch": 0,
                 "model.bg_texture": 0, "texture_from_round": 1}
 
 def beyond_paper(cfg:TrainConfig) -> dict:
@@ -509,14 +510,18 @@ class UNetSteps(GANStep):
         xb, xf, pi = self.synthetic_layers(n, generator)
         return compose(xb, xf, pi), pi
 
-    def seg_step(self) -> dict[str, float]:
-        "One U-Net update on a fresh synthetic batch: per-pixel BCE against pi, with colour augmentation."
+    def synthetic_loss(self) -> Tensor:
+        "The U-Net's loss on a fresh synthetic batch: per-pixel BCE against pi, with colour augmentation."
         with self.autocast():
             pair = lambda k: tuple(t.float() for t in self.recipe.seg_composite(*self.synthetic_layers(k), self.g_codes))
             x, pi = self.recipe.seg_pairs(pair, self.batch)
             if self.cfg.seg_color_aug: x = color_jitter(x, self.g_seg, hue=self.cfg.seg_hue)
             self.F.train()
-            loss = F.binary_cross_entropy_with_logits(self.F_par(x).float(), pi)
+            return F.binary_cross_entropy_with_logits(self.F_par(x).float(), pi)
+
+    def seg_step(self) -> dict[str, float]:
+        "One U-Net update on a fresh synthetic batch (`synthetic_loss`)."
+        loss = self.synthetic_loss()
         self._update_f(loss)
         return dict(seg=loss.item())
 
@@ -543,9 +548,12 @@ class UNetSteps(GANStep):
                 if cfg.self_train_filter: keep = keep * plausible_masks(target)[:, None, None, None]
                 bce = F.binary_cross_entropy_with_logits(self.F_par(x).float(), target, reduction="none")
                 loss = (bce * keep).sum() / keep.sum().clamp(min=1)
+        out = dict(self_train=loss.item())
+        if cfg.self_train_synth:   # the synthetic pairs' exact masks stay in the loss while F adapts to real images
+            synth = self.synthetic_loss(); loss = loss + cfg.self_train_synth * synth; out["seg"] = synth.item()
         self._update_f(loss)
         if self.cfg.self_train_ema: self.teacher_follow(self.cfg.self_train_ema)
-        return dict(self_train=loss.item())
+        return out
 
     @torch.no_grad()
     def teacher_follow(self, decay:float):
