@@ -218,6 +218,7 @@ def print_plan(cfg:"TrainConfig", preset:str, device:str|None, mem:dict|None=Non
           (f" + {cfg.self_train} U-Net steps on real images" if cfg.self_train else "") +
           f", batch {cfg.batch_size}, on {dev}; estimated "
           f"{e['total_s'] / 60:,.0f} min ({e['gan_step_s']:.2f} s a GAN step, {e['seg_step_s']:.2f} s a U-Net step" +
+          (f", {e['self_train_step_s']:.2f} s a refinement step" if cfg.self_train else "") +
           (f"; evaluations {e['eval_s'] / 60:,.1f} min" if e["eval_s"] else "") + "), "
           f"about {mem['bytes'] / 2**30:,.1f} GiB of memory", flush=True)
     if e["total_s"] > 3600 and not str(dev).startswith("cuda"):

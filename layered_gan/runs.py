@@ -488,8 +488,8 @@ def estimate_run(cfg:TrainConfig, device:str|None=None,
                  eval_rounds:int=0,    # generated images of the scores after every round (`train_run`'s); 0: none
                  n_eval:int|None=None, # real images scored in each split (`train_run`'s); None: all
                 ) -> dict[str, float]:
-    """Seconds per GAN step (averaged over the rounds: from round 2 on it holds L_bg and G_b's texture) and per U-Net step of `cfg` on
-    `device` (median of the timed steps, on random images), for its whole
+    """Seconds per GAN step (averaged over the rounds: from round 2 on it holds L_bg and G_b's texture) per U-Net step and per refinement
+    step of `cfg` on `device` (median of the timed steps, on random images), for its whole
     schedule (`train_s`), for its evaluations (`eval_s`, from the time per image of each part) and in all (`total_s`)."""
     device = torch.device(device or ("cuda" if torch.cuda.is_available() else "cpu"))
     R = cfg.resolution
@@ -510,8 +510,13 @@ def estimate_run(cfg:TrainConfig, device:str|None=None,
         tr.round, tr.f_ready = max(later, 2) - 1, True
         gan2 = per_step(tr.gan_step)
     gan = ((cfg.rounds - with_bg) * gan1 + with_bg * gan2) / cfg.rounds  # a GAN step, on average over the rounds
-    # an update of `self_train` (real images, a frozen copy's masks) costs about what a synthetic U-Net update does
-    train_s = cfg.rounds * (cfg.gan_steps * gan + cfg.seg_steps * seg) + cfg.self_train * seg
+    # an update of `self_train` (real images, a frozen copy's masks; its options add a second look or a synthetic batch)
+    # is timed as it stands at the end of the last round
+    ref = 0.0
+    if cfg.self_train:
+        tr.round, tr.seg_step_n, tr.f_ready = cfg.rounds - 1, cfg.seg_steps, True
+        ref = per_step(tr.self_train_step)
+    train_s = cfg.rounds * (cfg.gan_steps * gan + cfg.seg_steps * seg) + cfg.self_train * ref
     eval_s = 0.0
     if n_fid or eval_rounds:
         n = evaluation_images(cfg, n_fid, eval_rounds, n_eval)
@@ -526,7 +531,7 @@ def estimate_run(cfg:TrainConfig, device:str|None=None,
             feat = per_step(lambda: net(x)) if net is not None else 0.0
         net = None
         eval_s = (n["real"] * real + n["generated"] * gen + n["features"] * feat) / cfg.batch_size
-    return dict(gan_step_s=gan, seg_step_s=seg, train_s=train_s, eval_s=eval_s, total_s=train_s + eval_s)
+    return dict(gan_step_s=gan, seg_step_s=seg, self_train_step_s=ref, train_s=train_s, eval_s=eval_s, total_s=train_s + eval_s)
 
 # %% ../nbs/08_runs.ipynb #bcb04b97
 def memory_estimate(cfg:TrainConfig) -> dict[str, float]:

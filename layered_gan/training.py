@@ -32,13 +32,13 @@ __all__ = ['SHAPES_CPU', 'SHAPES_BEFORE_TEN_MINUTES', 'BEYOND_PAPER', 'IMAGES_CP
            'TrainConfig', 'beyond_paper', 'train_config', 'override', 'apply_settings', 'config_to_dict',
            'config_from_dict', 'augment_real', 'color_jitter', 'border_frame', 'border_loss', 'shift_images',
            'hard_mask', 'plausible_masks', 'leak_loss', 'Recipe', 'RealBatches', 'TrainerState', 'GANStep', 'UNetSteps',
-           'LayeredGANTrainer', 'CollapseWarning', 'Monitor', 'run_rounds', 'predict_masks', 'sample_grid', 'LiveView',
-           'plot_losses']
+           'RefineSteps', 'LayeredGANTrainer', 'CollapseWarning', 'Monitor', 'run_rounds', 'predict_masks',
+           'sample_grid', 'LiveView', 'plot_losses']
 
 # %% ../nbs/05_training.ipynb #847cf616
 @dataclass
 class TrainConfig:
-    "Everything a training run depends on."
+    "Everything a training run depends on; from gamma_border on, options beyond the paper (neutral in its presets)."
     dataset:str="shapes"          # shapes, cub, dogs, cars, apc or folder
     data_root:str|None=None       # where the dataset lies (not needed for shapes)
     model:ModelConfig=field(default_factory=lambda: model_config("cpu"))
@@ -64,7 +64,6 @@ class TrainConfig:
     bbox_crop:bool=False          # CUB: train on crops of 1.5x the bounding box (FineGAN, DRC)
     bf16:bool=False               # bf16 autocast of the forward passes (for GPUs; weights, optimisers and losses stay float32)
     channels_last:bool=False      # networks in channels_last memory format: the same computation, faster convolutions on some machines
-    # --- beyond the paper (named options; neutral in the paper presets) ---
     gamma_border:float=0.0        # weight of a mask prior: mean of pi on a frame of `border_width` of the side
     border_width:float=0.0625     # width of that frame, fraction of the side
     bg_shift:float=0.0            # random shift of x_b in the GAN's composite, up to this fraction of the side
@@ -497,7 +496,7 @@ class GANStep(TrainerState):
 
 # %% ../nbs/05_training.ipynb #3e4b0ef7
 class UNetSteps(GANStep):
-    "The U-Net's updates: on synthetic pairs (Algorithm 1) and, with `self_train`, on real images."
+    "The U-Net's updates on synthetic pairs (Algorithm 1)."
     @torch.no_grad()
     def synthetic_layers(self, n:int, generator:torch.Generator|None=None) -> tuple[Tensor, Tensor, Tensor]:
         "Fresh layers xb, xf, pi from the sampling generator."
@@ -525,6 +524,10 @@ class UNetSteps(GANStep):
         self._update_f(loss)
         return dict(seg=loss.item())
 
+
+# %% ../nbs/05_training.ipynb #224ec194
+class RefineSteps(UNetSteps):
+    "The U-Net's refinement on real images (option `self_train`, beyond the paper), after Algorithm 1's last round."
     @torch.no_grad()
     def teacher_logits(self, x:Tensor) -> Tensor:
         "The frozen copy's logits on x; with `self_train_flip`, the mean of its logits on x and on x mirrored (flipped back)."
@@ -564,7 +567,7 @@ class UNetSteps(GANStep):
 
 
 # %% ../nbs/05_training.ipynb #7d2b3be5
-class LayeredGANTrainer(UNetSteps):
+class LayeredGANTrainer(RefineSteps):
     "Networks, optimisers, moving average and random streams of one run; `gan_step`, `seg_step`, `state_dict`."
     def state_dict(self) -> dict:
         "Everything needed to resume exactly: weights, optimisers, moving average, random streams, position."

@@ -90,3 +90,46 @@ def test_refine_kept_replays_the_run(tmp_path, capsys):
         assert r["same_F_as_run"] is True and r["batches"] == 3 and 0 <= r["min_kept"] <= r["batch"]
         with pytest.raises(SystemExit): load_script("refine_kept").main([str(tmp_path / "nowhere")])
     finally: torch.set_num_threads(threads)
+
+
+def test_synth_continues_a_run_as_training_with_the_option(tmp_path):
+    "Refined with --set self_train_synth=1, a run trained with self_train 0 ends where training with the option ends."
+    from layered_gan import runs, training
+    threads = torch.get_num_threads(); torch.set_num_threads(1)
+    try:
+        base = dict(rounds=1, gan_steps=4, seg_steps=3, self_train_filter=False, self_train_every=2, n_train=64, **TINY)
+        runs.train_run(training.train_config("shapes", self_train=0, **base), tmp_path / "plain", progress=False,
+                       evaluate=False)
+        runs.train_run(training.train_config("shapes", self_train=4, self_train_synth=1.0, **base), tmp_path / "synth",
+                       progress=False, evaluate=False)
+        rc = _script()
+        for flag in ([], ["--set", "self_train_synth=1"]):
+            assert rc.main([str(tmp_path / "plain"), "--steps", "4", "--score-every", "4", *flag]) == 0
+        final = runs.load_checkpoint(tmp_path / "synth" / "checkpoint.pt")["F"]
+        same = lambda d: all(torch.equal(torch.load(tmp_path / "plain" / "refine_curve" / d / "step4.pt")[k], final[k])
+                             for k in final)
+        assert same("every2_self_train_synth=1") and not same("every2")   # the option, not the refinement alone
+    finally: torch.set_num_threads(threads)
+
+
+def test_refine_scores_read_the_curve(tmp_path):
+    "`scripts/refine_scores.py` scores a curve's kept weights on validation: its IoU is the curve's, step by step."
+    from layered_gan import runs, training
+    threads = torch.get_num_threads(); torch.set_num_threads(1)
+    try:
+        cfg = training.train_config("shapes", rounds=1, gan_steps=4, seg_steps=2, self_train=2, n_train=64,
+                                    **{**TINY, "model.mask_bias_init": 0.0})
+        runs.train_run(cfg, tmp_path / "run", progress=False, evaluate=False)
+        sc = load_script("refine_scores")
+        with pytest.raises(SystemExit, match="no kept weights; run scripts/refine_curve.py"): sc.main([str(tmp_path / "run")])
+        with pytest.raises(SystemExit, match="no checkpoint_prev.pt"): sc.main([str(tmp_path / "nowhere")])
+        assert _script().main([str(tmp_path / "run"), "--steps", "4", "--score-every", "2", "--out", str(tmp_path / "c.json")]) == 0
+        assert sc.main([str(tmp_path / "run"), "--out", str(tmp_path / "s.json")]) == 0
+        curve = {c["step"]: c["val_fg_iou"] for c in json.loads((tmp_path / "c.json").read_text())["curve"]}
+        rows = json.loads((tmp_path / "s.json").read_text())["rows"]
+        assert [r["step"] for r in rows] == [0, 2, 4]
+        for r in rows:
+            assert r["fg_iou"] == pytest.approx(curve[r["step"]], abs=1e-9)
+            assert 0 <= r["precision"] <= 1 and 0 <= r["recall"] <= 1 and 0 <= r["pred_coverage"] <= 1
+            assert r["recall"] * r["true_coverage"] == pytest.approx(r["precision"] * r["pred_coverage"], abs=1e-9)   # both: the true positives
+    finally: torch.set_num_threads(threads)
