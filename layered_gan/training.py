@@ -525,7 +525,7 @@ class UNetSteps(GANStep):
         return dict(seg=loss.item())
 
 
-# %% ../nbs/05_training.ipynb #224ec194
+# %% ../nbs/05_training.ipynb #fdcf9520
 class RefineSteps(UNetSteps):
     "The U-Net's refinement on real images (option `self_train`, beyond the paper), after Algorithm 1's last round."
     @torch.no_grad()

@@ -5,6 +5,8 @@ import json
 from pathlib import Path
 import statistics
 
+import numpy as np
+
 ROOT = Path(__file__).resolve().parents[1]
 
 def _scores(names: list[str], key: str) -> list[float]:
@@ -233,4 +235,22 @@ def test_readme_quotes_where_the_textures_lose():
     assert c["flip_texture_bg0"][0] == c["texture_bg0"][0]
     figure = (f"seed 0 loses with the second look as with one ({c['flip_texture_bg0'][500]:.3f} and {c['texture_bg0'][500]:.3f} "
               f"at 500 updates against {c['texture_bg0'][0]:.3f} before)")
+    assert figure in readme, figure
+
+
+def test_readme_quotes_the_generators_pairs_in_the_refinement():
+    "The README's sentence on --self-train-synth: the curves at the chosen 1,000 updates, seed 0's recall, the test."
+    readme = " ".join((ROOT / "README.md").read_text().split())
+    at = lambda name, n=1000: _curve(name)[n]
+    tex = [at(f"synth_texture_bg0_s{s}") for s in range(3)]
+    ph = [at(f"synth_photo11_bg0_s{s}") for s in range(3)]
+    flip = sum(at(f"flip_photo11_bg0_s{s}") for s in range(3)) / 3
+    rec = {k: {r["step"]: r["recall"] for r in _refine(f"scores_{k}_texture_s0")["rows"]}[1000] for k in ("synth", "flip")}
+    t = {k: [_refine(f"synth_{k}_bg0_s{s}_test")["test_fg_iou"] for s in range(3)] for k in ("texture", "photo11")}
+    for k in t: assert [_refine(f"synth_{k}_bg0_s{s}_test")["step"] for s in range(3)] == [1000] * 3
+    ms = lambda v: f"{np.mean(v):.3f} ± {np.std(v, ddof=1):.3f}"
+    figure = (f"the texture seeds score {tex[0]:.3f}, {tex[1]:.3f} and {tex[2]:.3f} on validation (seed 0's recall "
+              f"{rec['synth']:.3f}, against {rec['flip']:.3f} without the pairs) and the eleven photographs {np.mean(ph):.3f} "
+              f"({ph[0]:.3f}, {ph[1]:.3f}, {ph[2]:.3f}; {flip:.3f} without the pairs); test {ms(t['texture'])} on textures "
+              f"and {ms(t['photo11'])} on eleven photographs")
     assert figure in readme, figure
