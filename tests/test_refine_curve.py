@@ -53,8 +53,10 @@ def test_refuses_what_it_cannot_continue(tmp_path):
         with pytest.raises(SystemExit) as e: rc.main([str(tmp_path / "r"), "--set", bad])
         assert e.value.code == 2
 
-def test_set_continues_a_run_without_refinement_as_training_with_the_option(tmp_path):
-    "A run trained with self_train 0, refined with --set self_train_flip=true, ends where training with the flag ends."
+@pytest.mark.parametrize("field,value,kw", [("self_train_flip", "true", {"self_train_flip": True}),
+                                             ("self_train_synth", "1", {"self_train_synth": 1.0})])
+def test_set_continues_a_run_without_refinement_as_training_with_the_option(tmp_path, field, value, kw):
+    "A run trained with self_train 0, refined with --set FIELD=VALUE, ends where training with the option ends."
     from layered_gan import runs, training
     threads = torch.get_num_threads(); torch.set_num_threads(1)
     try:
@@ -65,15 +67,15 @@ def test_set_continues_a_run_without_refinement_as_training_with_the_option(tmp_
                     **{**TINY, "model.mask_bias_init": 0.0})
         runs.train_run(training.train_config("shapes", self_train=0, **base), tmp_path / "plain", progress=False,
                        evaluate=False)
-        runs.train_run(training.train_config("shapes", self_train=4, self_train_flip=True, **base), tmp_path / "flip",
+        runs.train_run(training.train_config("shapes", self_train=4, **kw, **base), tmp_path / "opt",
                        progress=False, evaluate=False)
         rc = _script()
-        for flag in ([], ["--set", "self_train_flip=true"]):
+        for flag in ([], ["--set", f"{field}={value}"]):
             assert rc.main([str(tmp_path / "plain"), "--steps", "4", "--score-every", "4", *flag]) == 0
-        final = runs.load_checkpoint(tmp_path / "flip" / "checkpoint.pt")["F"]
+        final = runs.load_checkpoint(tmp_path / "opt" / "checkpoint.pt")["F"]
         same = lambda d: all(torch.equal(torch.load(tmp_path / "plain" / "refine_curve" / d / "step4.pt")[k], final[k])
                              for k in final)
-        assert same("every2_self_train_flip=true") and not same("every2")   # the flag, not the refinement alone
+        assert same(f"every2_{field}={value}") and not same("every2")   # the option, not the refinement alone
     finally: torch.set_num_threads(threads)
 
 
@@ -89,26 +91,6 @@ def test_refine_kept_replays_the_run(tmp_path, capsys):
         r = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
         assert r["same_F_as_run"] is True and r["batches"] == 3 and 0 <= r["min_kept"] <= r["batch"]
         with pytest.raises(SystemExit): load_script("refine_kept").main([str(tmp_path / "nowhere")])
-    finally: torch.set_num_threads(threads)
-
-
-def test_synth_continues_a_run_as_training_with_the_option(tmp_path):
-    "Refined with --set self_train_synth=1, a run trained with self_train 0 ends where training with the option ends."
-    from layered_gan import runs, training
-    threads = torch.get_num_threads(); torch.set_num_threads(1)
-    try:
-        base = dict(rounds=1, gan_steps=4, seg_steps=3, self_train_filter=False, self_train_every=2, n_train=64, **TINY)
-        runs.train_run(training.train_config("shapes", self_train=0, **base), tmp_path / "plain", progress=False,
-                       evaluate=False)
-        runs.train_run(training.train_config("shapes", self_train=4, self_train_synth=1.0, **base), tmp_path / "synth",
-                       progress=False, evaluate=False)
-        rc = _script()
-        for flag in ([], ["--set", "self_train_synth=1"]):
-            assert rc.main([str(tmp_path / "plain"), "--steps", "4", "--score-every", "4", *flag]) == 0
-        final = runs.load_checkpoint(tmp_path / "synth" / "checkpoint.pt")["F"]
-        same = lambda d: all(torch.equal(torch.load(tmp_path / "plain" / "refine_curve" / d / "step4.pt")[k], final[k])
-                             for k in final)
-        assert same("every2_self_train_synth=1") and not same("every2")   # the option, not the refinement alone
     finally: torch.set_num_threads(threads)
 
 
