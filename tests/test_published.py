@@ -77,7 +77,7 @@ COMMANDS = {
     **{f"synth_{k}_s{s}": f"layered-gan train --dataset folder --data-root runs/folders/{k} --out runs/{k}/synth_s{s} "
                           f"--seed {s} --gamma-bg 0 --self-train 1000 --self-train-flip --self-train-synth 1 --eval-rounds 500 "
                           f"--no-progress --threads {2 if s == 0 else 1}"     # the generator's pairs in the refinement (datasets chapter)
-       for k, seeds in (("photo", range(3)), ("texture", (0,))) for s in seeds},
+       for k in ("photo", "texture") for s in range(3)},
     "texture_bg0_s1": "layered-gan train --dataset folder --data-root runs/folders/texture --out runs/texture/bg0_s1 --seed 1 "
                       "--gamma-bg 0 --eval-rounds 500 --threads 2 --no-progress",
     **{f"segpert_texture_s{s}": f"layered-gan train --dataset folder --data-root runs/folders/texture --out runs/segpert/texture_pert_s{s} "
