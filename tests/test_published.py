@@ -144,6 +144,16 @@ for _n, _c in COMMANDS.items():
 # made with the preset as it is now
 COMMANDS.update({f"nobg_s{s}": f"layered-gan train --out runs/nobg/nobg_s{s} --seed {s} --channels-last --d-width 12 "
                                "--self-train-ema 0.99 --gamma-bg 0 --threads 2 --no-progress" for s in range(6)})   # the preset (training and performance chapters, README)
+# The folder runs of the `images` preset made before it took the generator's pairs in the refinement, the second look,
+# 1,000 updates and no L_bg: their commands pin the values they had (`IMAGES_BEFORE_PAIRS`) where they do not name them
+# (`--self-train` alone, not as the start of `--self-train-flip`)
+PIN_BEFORE_PAIRS = ((r"--gamma-bg\b", "--gamma-bg 2"), (r"--self-train(?=\s|$)", "--self-train 1500"),
+                    (r"--(no-)?self-train-flip\b", "--no-self-train-flip"), (r"--self-train-synth\b", "--self-train-synth 0"))
+for _n, _c in COMMANDS.items():
+    if "--dataset folder" in _c and "--preset shapes " not in _c:
+        COMMANDS[_n] = " ".join([_c, *(pin for rx, pin in PIN_BEFORE_PAIRS if not re.search(rx, _c))])
+# made with the preset as it is now: the README's folder command, nothing else named (datasets chapter, README)
+COMMANDS["preset_photo_s0"] = "layered-gan train --dataset folder --data-root runs/folders/photo --out runs/mine_photo"
 
 def expand_bash(block:str) -> list[str]:
     "The commands a docs' bash block runs: continuations joined, comments dropped, `X=\"...\"` and `for v in ...; do ... done` expanded."
