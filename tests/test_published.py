@@ -153,7 +153,8 @@ for _n, _c in COMMANDS.items():
     if "--dataset folder" in _c and "--preset shapes " not in _c:
         COMMANDS[_n] = " ".join([_c, *(pin for rx, pin in PIN_BEFORE_PAIRS if not re.search(rx, _c))])
 # made with the preset as it is now: the README's folder command, nothing else named (datasets chapter, README)
-COMMANDS["preset_photo_s0"] = "layered-gan train --dataset folder --data-root runs/folders/photo --out runs/mine_photo"
+COMMANDS.update({f"preset_{k}_s0": f"layered-gan train --dataset folder --data-root runs/folders/{k} --out runs/mine_{k}"
+                 for k in ("photo", "texture")})
 
 def expand_bash(block:str) -> list[str]:
     "The commands a docs' bash block runs: continuations joined, comments dropped, `X=\"...\"` and `for v in ...; do ... done` expanded."
