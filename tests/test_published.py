@@ -156,9 +156,9 @@ for _n, _c in COMMANDS.items():
 COMMANDS.update({f"preset_{k}_s0": f"layered-gan train --dataset folder --data-root runs/folders/{k} --out runs/mine_{k}"
                  for k in ("photo", "texture")})
 # ... and in the channels_last layout, up to the refinement (datasets chapter, a faster layout)
-COMMANDS.update({f"cl_photo_pre_s{s}": f"layered-gan train --dataset folder --data-root runs/folders/photo --out runs/photo/pre_s{s} "
-                                       f"--seed {s} --channels-last --self-train 0 --eval-rounds 500 --no-progress --threads 1"
-                 for s in (0, 2)})
+COMMANDS.update({f"cl_{k}_pre_s{s}": f"layered-gan train --dataset folder --data-root runs/folders/{k} --out runs/{k}/pre_s{s} "
+                                      f"--seed {s} --channels-last --self-train 0 --eval-rounds 500 --no-progress --threads 1"
+                 for k in ("photo", "texture") for s in range(3)})
 
 def expand_bash(block:str) -> list[str]:
     "The commands a docs' bash block runs: continuations joined, comments dropped, `X=\"...\"` and `for v in ...; do ... done` expanded."
